@@ -1,0 +1,31 @@
+using Omni.Channel.Data;
+using Omni.Channel.Messages;
+using Omni.Identity.Grpc;
+using Omni.Messaging;
+using Omni.Messaging.Hosting;
+
+namespace Omni.Channel.Extensions;
+
+public static class ChannelServiceExtensions
+{
+    /// <summary>Channel's database, messaging, identity client, inbound processor and APIs.</summary>
+    public static IHostApplicationBuilder AddChannelServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<ChannelDbContext>("channel-db");
+        builder.AddOmniMessaging<ChannelDbContext>("channel");
+
+        builder.Services.AddGrpcClient<IdentityApi.IdentityApiClient>(client =>
+            client.Address = new Uri(builder.Configuration["Omni:IdentityGrpc"] ?? "http://_grpc.identity"));
+
+        builder.Services.AddSingleton<InboundSignal>();
+        builder.Services.AddScoped<InboundMessages>();
+        builder.Services.AddOptions<InboundProcessorOptions>().BindConfiguration("Channel:Inbound");
+        builder.Services.AddHostedService<InboundProcessor>();
+
+        builder.Services.AddGrpc();
+        // gRPC health mirrors /health: database, broker and the rest of the registered checks.
+        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+}

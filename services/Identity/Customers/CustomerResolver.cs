@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Omni.Contracts.Identity;
+using Omni.Identity.Data;
+using Omni.Messaging.Outbox;
+
+namespace Omni.Identity.Customers;
+
+public sealed record Resolution(Guid CustomerId, bool Created, string NormalizedAddress);
+
+/// <summary>Finds the customer behind an address, or creates one; the unique index settles races.</summary>
+public sealed class CustomerResolver(IdentityDbContext db, AddressNormalizer normalizer, TimeProvider clock)
+{
+    // last-seen is informative, not an audit trail: refresh it at most once a minute per identity.
+    private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
+
+    public async Task<Resolution> ResolveAsync(IdentityKind kind, string address, CancellationToken cancellationToken)
+    {
+        var normalized = normalizer.Normalize(kind, address);
+        while (true)
+        {
+            var now = clock.GetUtcNow();
+            var existing = await db.Identities
+                .Where(i => i.Kind == kind && i.Address == normalized)
+                .Select(i => new { i.Id, i.CustomerId, i.LastSeenAt })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (existing is not null)
+            {
+                if (now - existing.LastSeenAt > LastSeenResolution) await TouchAsync(existing.Id, existing.CustomerId, now, cancellationToken);
+                return new Resolution(existing.CustomerId, Created: false, normalized);
+            }
+
+            var customer = new Customer { Id = Guid.CreateVersion7(), CreatedAt = now, LastSeenAt = now };
+            customer.Identities.Add(new CustomerIdentity
+            {
+                Id = Guid.CreateVersion7(),
+                Kind = kind,
+                Address = normalized,
+                FirstSeenAt = now,
+                LastSeenAt = now,
+            });
+            db.Customers.Add(customer);
+            db.Enqueue(new CustomerCreated(customer.Id, kind.ToWireName(), now), clock);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return new Resolution(customer.Id, Created: true, normalized);
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // Another request created this identity a moment ago; read theirs.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task TouchAsync(Guid identityId, Guid customerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.Identities.Where(i => i.Id == identityId).ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSeenAt, now), cancellationToken);
+        await db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSeenAt, now), cancellationToken);
+    }
+}

@@ -1,0 +1,81 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Omni.Channel.Grpc;
+using Omni.Routing.Data;
+
+namespace Omni.Routing.Conversations;
+
+public sealed record ConversationSummaryDto(
+    Guid Id, Guid CustomerId, string Status, DateTimeOffset OpenedAt, DateTimeOffset LastMessageAt, string LastChannel, int MessageCount);
+
+public sealed record ConversationMessageDto(Guid Id, string Channel, string Direction, string Text, DateTimeOffset ReceivedAt);
+
+public sealed record ConversationDto(
+    Guid Id, Guid CustomerId, string Status, DateTimeOffset OpenedAt, DateTimeOffset LastMessageAt, string LastChannel,
+    IReadOnlyList<ConversationMessageDto> Messages);
+
+public static class ConversationsApi
+{
+    public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var conversations = app.MapGroup("/api/v1/conversations").WithTags("Conversations");
+
+        conversations.MapGet("/", ListForCustomer)
+            .WithName("ListConversations")
+            .WithSummary("A customer's conversations, newest first.");
+
+        conversations.MapGet("/{id:guid}", GetConversation)
+            .WithName("GetConversation")
+            .WithSummary("One conversation with all its messages across channels, oldest first.");
+
+        return app;
+    }
+
+    private static async Task<Results<Ok<ConversationSummaryDto[]>, ValidationProblem>> ListForCustomer(
+        Guid? customerId, RoutingDbContext db, CancellationToken cancellationToken)
+    {
+        if (customerId is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["Required: the customer whose conversations to list."] });
+        }
+
+        var list = await db.Conversations.AsNoTracking()
+            .Where(c => c.CustomerId == customerId)
+            .OrderByDescending(c => c.OpenedAt)
+            .Select(c => new ConversationSummaryDto(
+                c.Id, c.CustomerId, c.Status.ToString().ToLower(), c.OpenedAt, c.LastMessageAt, c.LastChannel, c.Messages.Count))
+            .ToArrayAsync(cancellationToken);
+        return TypedResults.Ok(list);
+    }
+
+    private static async Task<Results<Ok<ConversationDto>, NotFound, ProblemHttpResult>> GetConversation(
+        Guid id, RoutingDbContext db, ChannelApi.ChannelApiClient channel, CancellationToken cancellationToken)
+    {
+        var conversation = await db.Conversations.AsNoTracking().Include(c => c.Messages)
+            .FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (conversation is null) return TypedResults.NotFound();
+
+        var request = new GetMessagesRequest();
+        request.MessageIds.AddRange(conversation.Messages.Select(m => m.MessageId.ToString()));
+        GetMessagesReply transcript;
+        try
+        {
+            transcript = await channel.GetMessagesAsync(request, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            return TypedResults.Problem(
+                title: "The transcript is temporarily unavailable",
+                detail: "The channel service, which holds the messages, did not answer. Try again shortly.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var messages = transcript.Messages
+            .Select(m => new ConversationMessageDto(Guid.Parse(m.MessageId), m.Channel, m.Direction, m.Text, m.ReceivedAt.ToDateTimeOffset()))
+            .ToList();
+        return TypedResults.Ok(new ConversationDto(
+            conversation.Id, conversation.CustomerId, conversation.Status.ToString().ToLowerInvariant(),
+            conversation.OpenedAt, conversation.LastMessageAt, conversation.LastChannel, messages));
+    }
+}
