@@ -9,9 +9,8 @@ builder.Services.AddReverseProxy()
 var app = builder.Build();
 app.UseCorrelationId();
 app.UseExceptionHandler();
-// Requests no route matches get a problem-details 404; proxied responses pass through untouched.
-app.UseStatusCodePages();
 app.UseWebSockets();
 app.MapReverseProxy();
 app.MapDefaultEndpoints();
+app.MapFallback(NoSuchRoute.Handle);
 app.Run();
