@@ -78,7 +78,9 @@ internal static class LocalServers
         });
 
         return builder.AddResource(server)
-            .WithArgs([.. prefix, "-D", data, "-k", Path.Combine(folder, "run"), "-c", "listen_addresses=127.0.0.1"])
+            .WithArgs([.. prefix, "-D", data, "-k", Path.Combine(folder, "run"), "-c", "listen_addresses=127.0.0.1",
+                // Room for every service's pool (4 × 40) plus migrations, tools and health checks.
+                "-c", "max_connections=200"])
             .WithEndpoint(name: "tcp", scheme: "tcp", env: "PGPORT")
             .WithHealthCheck(healthKey)
             .WithIconName("Database")

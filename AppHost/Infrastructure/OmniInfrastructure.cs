@@ -81,7 +81,8 @@ public static class OmniInfrastructureExtensions
 
     private static OmniInfrastructure AddContainers(IDistributedApplicationBuilder builder)
     {
-        var postgres = builder.AddPostgres(PostgresName).WithDataVolume("omni-postgres");
+        // Room for every service's pool (4 × 40) plus migrations and tools.
+        var postgres = builder.AddPostgres(PostgresName).WithDataVolume("omni-postgres").WithArgs("-c", "max_connections=200");
         var redis = builder.AddRedis(SessionCacheName).WithDataVolume("omni-redis");
         var rabbit = builder.AddRabbitMQ(BusName).WithDataVolume("omni-rabbitmq");
         return new OmniInfrastructure(

@@ -13,21 +13,9 @@ public sealed class TestInfrastructure : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
-    private readonly string _dataPath;
-    private DistributedApplication? _app;
+    private RunningAppHost? _host;
 
-    public TestInfrastructure()
-    {
-        _dataPath = Path.Combine(Path.GetTempPath(), "omni-test-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(_dataPath);
-        // The servers run as their own users and must reach their folders.
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(_dataPath, (UnixFileMode)0b111_101_101);
-        }
-    }
-
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started");
+    public DistributedApplication App => _host?.App ?? throw new InvalidOperationException("Not started");
 
     /// <summary>Connection strings by the names the services read (identity-db, channel-db, routing-db, knowledge-db, session-cache, bus).</summary>
     public IReadOnlyDictionary<string, string> ConnectionStrings { get; private set; } = new Dictionary<string, string>();
@@ -35,17 +23,14 @@ public sealed class TestInfrastructure : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Omni_AppHost>(
-            ["Omni:InfrastructureOnly=true", $"Omni:DataPath={_dataPath}"], timeout.Token);
-        _app = await builder.BuildAsync(timeout.Token);
-        await _app.StartAsync(timeout.Token);
+        _host = await RunningAppHost.StartAsync(infrastructureOnly: true, timeout.Token);
 
         var names = new[] { "identity-db", "channel-db", "routing-db", "knowledge-db", "session-cache", "bus" };
         var strings = new Dictionary<string, string>();
         foreach (var name in names)
         {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
-            strings[name] = await _app.GetConnectionStringAsync(name, timeout.Token)
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            strings[name] = await App.GetConnectionStringAsync(name, timeout.Token)
                 ?? throw new InvalidOperationException($"No connection string for {name}");
         }
         ConnectionStrings = strings;
@@ -71,12 +56,6 @@ public sealed class TestInfrastructure : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        try { Directory.Delete(_dataPath, recursive: true); }
-        catch (IOException) { /* a server still closing its files; the temp folder is cleaned by the OS */ }
+        if (_host is not null) await _host.DisposeAsync();
     }
 }

@@ -46,6 +46,7 @@ public sealed class MessageReceivedConsumer(
             ConversationId = conversation.Id,
             Channel = received.Channel,
             ReceivedAt = received.ReceivedAt,
+            AttachedAt = clock.GetUtcNow(),
         });
         if (received.ReceivedAt >= conversation.LastMessageAt)
         {

@@ -37,4 +37,7 @@ public sealed class ConversationMessage
     public required string Channel { get; init; }
 
     public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>When routing attached it: the end of the inbound path, so <c>AttachedAt - ReceivedAt</c> is its latency.</summary>
+    public DateTimeOffset AttachedAt { get; init; }
 }
