@@ -62,6 +62,13 @@ public sealed class MessageReceivedConsumer(
 /// <summary>Retries (a racing consumer may have just opened the conversation) around the inbox, one transaction per attempt.</summary>
 public sealed class MessageReceivedConsumerDefinition : ConsumerDefinition<MessageReceivedConsumer>
 {
+    public MessageReceivedConsumerDefinition()
+    {
+        // Each message is one short transaction; enough in flight to keep PostgreSQL busy, bounded by the pool.
+        ConcurrentMessageLimit = 32;
+        Endpoint(endpoint => endpoint.PrefetchCount = 64);
+    }
+
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<MessageReceivedConsumer> consumerConfigurator,
