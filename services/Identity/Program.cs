@@ -1,6 +1,7 @@
 using Omni.Identity.Customers;
 using Omni.Identity.Data;
 using Omni.Identity.Extensions;
+using Omni.Identity.Verification;
 using Omni.Messaging.Hosting;
 using Scalar.AspNetCore;
 
@@ -16,6 +17,7 @@ app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapCustomersApi();
+app.MapVerificationApi();
 app.MapGrpcService<IdentityGrpcService>();
 app.MapGrpcHealthChecksService();
 app.MapDefaultEndpoints();

@@ -31,16 +31,23 @@ public sealed class CustomerResolver(IdentityDbContext db, AddressNormalizer nor
             }
 
             var customer = new Customer { Id = Guid.CreateVersion7(), CreatedAt = now, LastSeenAt = now };
-            customer.Identities.Add(new CustomerIdentity
+            // WhatsApp only delivers messages from the number it verified itself.
+            var providerVerified = kind == IdentityKind.WhatsApp;
+            var identity = new CustomerIdentity
             {
                 Id = Guid.CreateVersion7(),
                 Kind = kind,
                 Address = normalized,
+                Verified = providerVerified,
+                VerifiedMethod = providerVerified ? "provider" : null,
+                VerifiedAt = providerVerified ? now : null,
                 FirstSeenAt = now,
                 LastSeenAt = now,
-            });
+            };
+            customer.Identities.Add(identity);
             db.Customers.Add(customer);
             db.Enqueue(new CustomerCreated(customer.Id, kind.ToWireName(), now), clock);
+            db.Enqueue(new IdentityLinked(customer.Id, identity.Id, kind.ToWireName(), identity.Verified, identity.VerifiedMethod, now), clock);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

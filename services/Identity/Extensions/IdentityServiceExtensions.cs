@@ -16,6 +16,8 @@ public static class IdentityServiceExtensions
         builder.Services.AddOptions<IdentityOptions>().BindConfiguration("Identity");
         builder.Services.AddSingleton<AddressNormalizer>();
         builder.Services.AddScoped<CustomerResolver>();
+        builder.Services.AddScoped<Omni.Identity.Verification.VerificationCodes>();
+        builder.Services.AddOptions<Omni.Identity.Verification.VerificationOptions>().BindConfiguration("Identity:Verification");
 
         builder.Services.AddGrpc();
         // gRPC health mirrors /health: database, broker and the rest of the registered checks.
