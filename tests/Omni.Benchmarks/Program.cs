@@ -1,11 +1,13 @@
 using BenchmarkDotNet.Running;
 using Omni.Benchmarks.Wire;
 
-// dotnet run -c Release --project tests/Omni.Benchmarks -- wire [--rates 100,200,400] [--seconds 15] [--gateway http://localhost:5080]
+// dotnet run -c Release --project tests/Omni.Benchmarks -- wire [--rates 100,200,400] [--seconds 15]
+// dotnet run -c Release --project tests/Omni.Benchmarks -- identity [--identities 1000000] [--rate 2000] [--seconds 20] [--people 10000]
 // dotnet run -c Release --project tests/Omni.Benchmarks -- code [BenchmarkDotNet options]
 return args.FirstOrDefault() switch
 {
     "wire" => await WireBenchmark.RunAsync(args[1..]),
+    "identity" => await Omni.Benchmarks.Identity.IdentityBenchmark.RunAsync(args[1..]),
     "code" => RunCodeBenchmarks(args[1..]),
     _ => Usage(),
 };
@@ -18,6 +20,6 @@ static int RunCodeBenchmarks(string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Omni.Benchmarks wire [--rates 100,200,400] [--seconds 15] [--gateway URL] | code [BenchmarkDotNet options]");
+    Console.Error.WriteLine("usage: Omni.Benchmarks wire [--rates 100,200,400] [--seconds 15] | identity [--identities N] [--rate R] | code [BenchmarkDotNet options]");
     return 2;
 }

@@ -40,13 +40,13 @@ public sealed class AddressNormalizer(IOptions<IdentityOptions> options)
 
     private static string NormalizeEmail(string address)
     {
-        // Local parts are case-sensitive in theory and never in practice; lower-casing is what customers expect.
-        var lowered = address.ToLowerInvariant();
-        if (!MailAddress.TryCreate(lowered, out var parsed) || parsed.Address != lowered || !lowered.Contains('@'))
+        // "Jan Jansen <Jan@Example.nl>" as mail headers write it counts as the address inside the brackets.
+        if (!MailAddress.TryCreate(address, out var parsed) || parsed.Host.Length == 0 || parsed.User.Length == 0 || parsed.Address.Contains(' '))
         {
             throw new InvalidAddressException("The e-mail address is not of the form name@domain.");
         }
-        return lowered;
+        // Local parts are case-sensitive in theory and never in practice; lower-casing is what customers expect.
+        return parsed.Address.ToLowerInvariant();
     }
 
     private string NormalizePhone(string address)

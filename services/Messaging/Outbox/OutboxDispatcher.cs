@@ -50,6 +50,7 @@ public sealed class OutboxDispatcher<TContext>(
     private static readonly Counter<long> Published = Meter.CreateCounter<long>("omni.outbox.published", description: "Outbox messages published and confirmed");
     private static readonly Counter<long> Failed = Meter.CreateCounter<long>("omni.outbox.publish_failures", description: "Outbox publishes that failed and will be retried");
     private static readonly ConcurrentDictionary<string, Type?> Types = new();
+    private const int ParkAfterAttempts = 3;
 
     private readonly OutboxOptions _options = options.Value;
     private DateTimeOffset _nextCleanup;
@@ -61,10 +62,11 @@ public sealed class OutboxDispatcher<TContext>(
         {
             try
             {
-                var (taken, published) = await DispatchOnceAsync(stoppingToken);
-                if (taken > 0 && published == 0) throw new OutboxPublishException($"none of {taken} messages could be published");
-                failures = 0;
+                var (taken, published, unreadable) = await DispatchOnceAsync(stoppingToken);
                 await CleanUpAsync(stoppingToken);
+                // Only a broker that takes nothing is a reason to back off; rows that cannot be read are logged and parked behind fresh ones.
+                if (taken > unreadable && published == 0) throw new OutboxPublishException($"none of {taken - unreadable} messages could be published");
+                failures = 0;
                 if (taken == _options.BatchSize) continue; // more are waiting
                 await signal.WaitAsync(_options.PollInterval, stoppingToken);
             }
@@ -83,8 +85,8 @@ public sealed class OutboxDispatcher<TContext>(
         }
     }
 
-    /// <summary>Claims one batch of unsent rows, publishes them and records the outcome. Returns (claimed, published).</summary>
-    internal async Task<(int Taken, int Published)> DispatchOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Claims one batch of unsent rows, publishes them and records the outcome. Returns (claimed, published, unreadable).</summary>
+    internal async Task<(int Taken, int Published, int Unreadable)> DispatchOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
@@ -94,19 +96,20 @@ public sealed class OutboxDispatcher<TContext>(
         // Polls that find nothing would flood the traces; only real work is traced (under the trace that caused it).
         using (SuppressInstrumentationScope.Begin())
         {
+            // Rows that keep failing go behind fresh ones, so a few poisoned rows never hold up every new event.
             batch = await db.Set<OutboxMessage>()
-                .FromSqlInterpolated($"SELECT * FROM outbox_messages WHERE \"SentAt\" IS NULL ORDER BY \"Id\" LIMIT {_options.BatchSize} FOR UPDATE SKIP LOCKED")
+                .FromSqlInterpolated($"SELECT * FROM outbox_messages WHERE \"SentAt\" IS NULL ORDER BY (\"Attempts\" >= {ParkAfterAttempts}), \"Id\" LIMIT {_options.BatchSize} FOR UPDATE SKIP LOCKED")
                 .ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
-                return (0, 0);
+                return (0, 0, 0);
             }
         }
 
         var outcomes = await Task.WhenAll(batch.Select(row => PublishAsync(row, cancellationToken)));
         var now = clock.GetUtcNow();
-        var published = 0;
+        var (published, unreadable) = (0, 0);
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Attempts++;
@@ -119,6 +122,12 @@ public sealed class OutboxDispatcher<TContext>(
             else
             {
                 batch[i].LastError = Truncate(outcomes[i]!.Message, 2000);
+                if (outcomes[i] is OutboxMessageUnreadableException)
+                {
+                    unreadable++;
+                    logger.LogError("Outbox message {MessageId} of {Context} cannot be read and is not published: {Reason}",
+                        batch[i].Id, typeof(TContext).Name, outcomes[i]!.Message);
+                }
             }
         }
 
@@ -130,7 +139,7 @@ public sealed class OutboxDispatcher<TContext>(
 
         Published.Add(published);
         if (published < batch.Count) Failed.Add(batch.Count - published);
-        return (batch.Count, published);
+        return (batch.Count, published, unreadable);
     }
 
     private async Task<Exception?> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
@@ -142,9 +151,17 @@ public sealed class OutboxDispatcher<TContext>(
         try
         {
             var type = Types.GetOrAdd(row.MessageType, static name => Type.GetType(name, throwOnError: false))
-                ?? throw new InvalidOperationException($"Unknown message type '{row.MessageType}'");
-            var message = JsonSerializer.Deserialize(row.Body, type, OutboxDbContextExtensions.SerializerOptions)
-                ?? throw new InvalidOperationException($"Outbox message {row.Id} has an empty body");
+                ?? throw new OutboxMessageUnreadableException($"Unknown message type '{row.MessageType}'");
+            object message;
+            try
+            {
+                message = JsonSerializer.Deserialize(row.Body, type, OutboxDbContextExtensions.SerializerOptions)
+                    ?? throw new OutboxMessageUnreadableException($"Outbox message {row.Id} has an empty body");
+            }
+            catch (JsonException ex)
+            {
+                throw new OutboxMessageUnreadableException(ex.Message);
+            }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.PublishTimeout);
@@ -179,3 +196,6 @@ public sealed class OutboxDispatcher<TContext>(
 }
 
 public sealed class OutboxPublishException(string message) : Exception(message);
+
+/// <summary>A row whose type or body cannot be turned back into a message (a contract removed, say): never publishable.</summary>
+public sealed class OutboxMessageUnreadableException(string message) : Exception(message);
