@@ -1,6 +1,8 @@
 using Omni.Channel.Data;
 using Omni.Channel.Extensions;
+using Omni.Channel.Accounts;
 using Omni.Channel.Messages;
+using Omni.Channel.Outbound;
 using Omni.Messaging.Hosting;
 using Scalar.AspNetCore;
 
@@ -16,6 +18,8 @@ app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapMessagesApi();
+app.MapOutboundApi();
+app.MapChannelAccountsApi();
 app.MapGrpcService<ChannelGrpcService>();
 app.MapGrpcHealthChecksService();
 app.MapDefaultEndpoints();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Omni.Channel.Accounts;
 using Omni.Channel.Messages;
 using Omni.Messaging;
 
@@ -10,6 +11,12 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
     public DbSet<Message> Messages => Set<Message>();
 
     public DbSet<InboundWork> InboundWork => Set<InboundWork>();
+
+    public DbSet<OutboundWork> OutboundWork => Set<OutboundWork>();
+
+    public DbSet<MessageAttachment> Attachments => Set<MessageAttachment>();
+
+    public DbSet<ChannelAccount> Accounts => Set<ChannelAccount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -28,6 +35,38 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
             // A provider's retry of a delivery carries the same id: it must find the stored message, not make another.
             message.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
             message.HasIndex(m => m.CustomerId);
+            message.HasIndex(m => new { m.CustomerId, m.Channel, m.ReceivedAt });
+            message.HasIndex(m => m.ConversationId);
+            message.Property(m => m.Metadata).HasColumnType("jsonb").HasConversion(JsonMap.Converter, JsonMap.Comparer);
+            message.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<MessageAttachment>(attachment =>
+        {
+            attachment.ToTable("message_attachments");
+            attachment.Property(a => a.FileName).HasMaxLength(255);
+            attachment.Property(a => a.ContentType).HasMaxLength(100);
+            attachment.Property(a => a.ProviderReference).HasMaxLength(1000);
+        });
+
+        modelBuilder.Entity<OutboundWork>(work =>
+        {
+            work.ToTable("outbound_work");
+            work.HasKey(w => w.MessageId);
+            work.Property(w => w.LastError).HasMaxLength(2000);
+            work.HasOne<Message>().WithOne().HasForeignKey<OutboundWork>(w => w.MessageId).OnDelete(DeleteBehavior.Cascade);
+            work.HasIndex(w => w.NextAttemptAt);
+        });
+
+        modelBuilder.Entity<ChannelAccount>(account =>
+        {
+            account.ToTable("channel_accounts");
+            account.Property(a => a.Kind).HasMaxLength(16);
+            account.Property(a => a.Name).HasMaxLength(200);
+            account.Property(a => a.Address).HasMaxLength(320);
+            account.Property(a => a.Settings).HasColumnType("jsonb").HasConversion(JsonMap.Converter, JsonMap.Comparer);
+            account.Property(a => a.Secrets).HasColumnType("jsonb").HasConversion(JsonMap.Converter, JsonMap.Comparer);
+            account.HasIndex(a => new { a.Kind, a.Address }).IsUnique();
         });
 
         modelBuilder.Entity<InboundWork>(work =>
@@ -41,6 +80,21 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
 
         modelBuilder.AddOutboxAndInbox();
     }
+}
+
+/// <summary>A string map stored as jsonb.</summary>
+internal static class JsonMap
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<Dictionary<string, string>, string> Converter = new(
+        value => System.Text.Json.JsonSerializer.Serialize(value, Options),
+        json => System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json, Options) ?? new Dictionary<string, string>());
+
+    public static readonly Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<Dictionary<string, string>> Comparer = new(
+        (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+        d => d.Aggregate(0, (hash, pair) => HashCode.Combine(hash, pair.Key, pair.Value)),
+        d => new Dictionary<string, string>(d));
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the model without a running database.</summary>

@@ -1,5 +1,6 @@
 using Omni.Channel.Data;
 using Omni.Channel.Messages;
+using Omni.Channel.Outbound;
 using Omni.Identity.Grpc;
 using Omni.Messaging;
 using Omni.Messaging.Hosting;
@@ -21,6 +22,12 @@ public static class ChannelServiceExtensions
         builder.Services.AddScoped<InboundMessages>();
         builder.Services.AddOptions<InboundProcessorOptions>().BindConfiguration("Channel:Inbound");
         builder.Services.AddHostedService<InboundProcessor>();
+
+        builder.Services.AddSingleton<OutboundSignal>();
+        builder.Services.AddScoped<OutboundMessages>();
+        builder.Services.AddScoped<DeliveryStatuses>();
+        builder.Services.AddOptions<OutboundOptions>().BindConfiguration("Channel:Outbound");
+        builder.Services.AddHostedService<OutboundDispatcher>();
 
         builder.Services.AddGrpc();
         // gRPC health mirrors /health: database, broker and the rest of the registered checks.

@@ -5,8 +5,20 @@ using Omni.Channel.Data;
 
 namespace Omni.Channel.Messages;
 
-/// <summary>A message as a channel adapter hands it over, already checked for shape.</summary>
-public sealed record InboundMessage(string Channel, string SenderKind, string SenderAddress, string Text, string? ExternalId);
+/// <summary>A message as a channel adapter hands it over, already checked for shape (and signature).</summary>
+public sealed record InboundMessage(string Channel, string SenderKind, string SenderAddress, string Text, string? ExternalId)
+{
+    /// <summary>The channel account it arrived on, when the channel has accounts.</summary>
+    public Guid? AccountId { get; init; }
+
+    /// <summary>Provider details worth keeping (subject, thread ids, location, button id, call facts).</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    public IReadOnlyList<InboundAttachment>? Attachments { get; init; }
+}
+
+/// <summary>A file that came with an inbound message: its bytes, or the provider's reference to fetch them.</summary>
+public sealed record InboundAttachment(string FileName, string ContentType, long Size, byte[]? Content, string? ProviderReference);
 
 /// <summary>Wakes the <see cref="InboundProcessor"/> when a message has been stored.</summary>
 public sealed class InboundSignal : Omni.Messaging.WorkSignal;
@@ -33,6 +45,8 @@ public sealed class InboundMessages(ChannelDbContext db, InboundSignal signal, T
             Direction = MessageDirection.Inbound,
             Channel = inbound.Channel,
             ExternalId = inbound.ExternalId,
+            AccountId = inbound.AccountId,
+            Metadata = inbound.Metadata is null ? [] : new Dictionary<string, string>(inbound.Metadata),
             SenderKind = inbound.SenderKind,
             SenderAddress = inbound.SenderAddress,
             Text = inbound.Text,
@@ -41,6 +55,19 @@ public sealed class InboundMessages(ChannelDbContext db, InboundSignal signal, T
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,
         };
+        foreach (var attachment in inbound.Attachments ?? [])
+        {
+            message.Attachments.Add(new MessageAttachment
+            {
+                Id = Guid.CreateVersion7(),
+                MessageId = message.Id,
+                FileName = attachment.FileName,
+                ContentType = attachment.ContentType,
+                Size = attachment.Size,
+                Content = attachment.Content,
+                ProviderReference = attachment.ProviderReference,
+            });
+        }
         db.Messages.Add(message);
         db.InboundWork.Add(new InboundWork { MessageId = message.Id, NextAttemptAt = now });
         try

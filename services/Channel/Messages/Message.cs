@@ -16,6 +16,21 @@ public enum MessageStatus
 
     /// <summary>The sender's address can never be resolved (identity refused it); kept, with the reason, for an operator.</summary>
     Rejected,
+
+    /// <summary>Outbound: stored, waiting for (another) attempt to hand it to the provider.</summary>
+    Queued,
+
+    /// <summary>Outbound: the provider accepted it.</summary>
+    Sent,
+
+    /// <summary>Outbound: the provider reports it reached the customer's device or mailbox.</summary>
+    Delivered,
+
+    /// <summary>Outbound: the customer opened it (where the channel reports reads).</summary>
+    Read,
+
+    /// <summary>Outbound: it could not be delivered; the reason is kept and <c>DeliveryFailed</c> published.</summary>
+    Failed,
 }
 
 /// <summary>One message on one channel, as it arrived: the transcript's system of record.</summary>
@@ -29,11 +44,23 @@ public sealed class Message
     public required string Channel { get; init; }
 
     /// <summary>The provider's or client's id of the message; a second delivery with the same id is the same message.</summary>
-    public string? ExternalId { get; init; }
+    public string? ExternalId { get; set; }
 
+    /// <summary>The channel account it came in on or went out through.</summary>
+    public Guid? AccountId { get; init; }
+
+    /// <summary>Outbound: the conversation it answers (routing's id), when known.</summary>
+    public Guid? ConversationId { get; init; }
+
+    /// <summary>Inbound: the sender's identity kind and address. Outbound: the recipient's.</summary>
     public required string SenderKind { get; init; }
 
     public required string SenderAddress { get; init; }
+
+    /// <summary>Provider details worth keeping: e-mail subject and thread ids, a location, a button's id, a call's duration.</summary>
+    public Dictionary<string, string> Metadata { get; set; } = [];
+
+    public List<MessageAttachment> Attachments { get; } = [];
 
     public required string Text { get; init; }
 
@@ -49,6 +76,38 @@ public sealed class Message
     public string? TraceParent { get; init; }
 
     public string? TraceState { get; init; }
+}
+
+/// <summary>A file that came with a message or goes out with one; bounded in size and type by the channel.</summary>
+public sealed class MessageAttachment
+{
+    public Guid Id { get; init; }
+
+    public Guid MessageId { get; init; }
+
+    public required string FileName { get; init; }
+
+    public required string ContentType { get; init; }
+
+    public long Size { get; init; }
+
+    /// <summary>The bytes, when the channel delivered them; null when only a provider's link is known.</summary>
+    public byte[]? Content { get; init; }
+
+    /// <summary>Where the provider keeps it (WhatsApp media id, Twilio media URL), when the bytes are not here.</summary>
+    public string? ProviderReference { get; init; }
+}
+
+/// <summary>Work still to do for an outbound message: handing it to the provider. Deleted once sent or given up.</summary>
+public sealed class OutboundWork
+{
+    public Guid MessageId { get; init; }
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public string? LastError { get; set; }
 }
 
 /// <summary>Work still to do for an inbound message: resolving its sender. Committed with the message, deleted when done.</summary>

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Omni.Channel.Messages;
+
+namespace Omni.Channel.Outbound;
+
+public sealed record SendMessageRequest(Guid? CustomerId, Guid? ConversationId, string? Channel, string? Text);
+
+public static class OutboundApi
+{
+    public static IEndpointRouteBuilder MapOutboundApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/messages/outbound", Send)
+            .WithTags("Messages")
+            .WithName("SendMessage")
+            .WithSummary("Queues a message to a customer on a channel (default: the one they used last). Answers 202; " +
+                         "delivery is retried with backoff and reported per message (sent, delivered, read, failed).");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<MessageDto>, ValidationProblem, ProblemHttpResult>> Send(
+        SendMessageRequest request, OutboundMessages outbound, CancellationToken cancellationToken)
+    {
+        if (request.CustomerId is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["Required."] });
+        }
+        var outcome = await outbound.QueueAsync(
+            new OutboundRequest(request.CustomerId.Value, request.ConversationId, request.Channel?.Trim().ToLowerInvariant(), request.Text ?? ""),
+            cancellationToken);
+        return outcome switch
+        {
+            QueueOutcome.Queued q => TypedResults.Accepted($"/api/v1/messages/{q.Message.Id}", MessagesApi.ToDto(q.Message)),
+            QueueOutcome.Invalid i => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [i.Field] = [i.Reason] }),
+            QueueOutcome.Refused r => TypedResults.Problem(title: "Cannot send this message", detail: r.Reason, statusCode: StatusCodes.Status422UnprocessableEntity),
+            _ => throw new InvalidOperationException(),
+        };
+    }
+}
