@@ -24,8 +24,15 @@ public sealed class ChannelGrpcService(ChannelDbContext db) : ChannelApi.Channel
             ids.Add(id);
         }
 
+        Guid? conversationId = null;
+        if (request.ConversationId.Length > 0)
+        {
+            if (!Guid.TryParse(request.ConversationId, out var parsed)) throw new RpcException(new Status(StatusCode.InvalidArgument, "conversation_id: not a UUID"));
+            conversationId = parsed;
+        }
+
         var messages = await db.Messages.AsNoTracking()
-            .Where(m => ids.Contains(m.Id))
+            .Where(m => ids.Contains(m.Id) || (conversationId != null && m.ConversationId == conversationId && m.Direction == MessageDirection.Outbound))
             .OrderBy(m => m.ReceivedAt).ThenBy(m => m.Id)
             .ToListAsync(context.CancellationToken);
 

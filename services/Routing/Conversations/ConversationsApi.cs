@@ -9,7 +9,7 @@ namespace Omni.Routing.Conversations;
 public sealed record ConversationSummaryDto(
     Guid Id, Guid CustomerId, string Status, DateTimeOffset OpenedAt, DateTimeOffset LastMessageAt, string LastChannel, int MessageCount);
 
-public sealed record ConversationMessageDto(Guid Id, string Channel, string Direction, string Text, DateTimeOffset ReceivedAt);
+public sealed record ConversationMessageDto(Guid Id, string Channel, string Direction, string Text, DateTimeOffset ReceivedAt, string Status);
 
 public sealed record ConversationDto(
     Guid Id, Guid CustomerId, string Status, DateTimeOffset OpenedAt, DateTimeOffset LastMessageAt, string LastChannel,
@@ -27,7 +27,7 @@ public static class ConversationsApi
 
         conversations.MapGet("/{id:guid}", GetConversation)
             .WithName("GetConversation")
-            .WithSummary("One conversation with all its messages across channels, oldest first.");
+            .WithSummary("One conversation with all its messages across channels, in and out, oldest first, with each one's delivery state.");
 
         return app;
     }
@@ -56,7 +56,7 @@ public static class ConversationsApi
             .FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (conversation is null) return TypedResults.NotFound();
 
-        var request = new GetMessagesRequest();
+        var request = new GetMessagesRequest { ConversationId = conversation.Id.ToString() };
         request.MessageIds.AddRange(conversation.Messages.Select(m => m.MessageId.ToString()));
         GetMessagesReply transcript;
         try
@@ -72,7 +72,7 @@ public static class ConversationsApi
         }
 
         var messages = transcript.Messages
-            .Select(m => new ConversationMessageDto(Guid.Parse(m.MessageId), m.Channel, m.Direction, m.Text, m.ReceivedAt.ToDateTimeOffset()))
+            .Select(m => new ConversationMessageDto(Guid.Parse(m.MessageId), m.Channel, m.Direction, m.Text, m.ReceivedAt.ToDateTimeOffset(), m.Status))
             .ToList();
         return TypedResults.Ok(new ConversationDto(
             conversation.Id, conversation.CustomerId, conversation.Status.ToString().ToLowerInvariant(),
