@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Omni.Channel.Accounts;
 using Omni.Channel.Messages;
+using Omni.Channel.Notifications;
 using Omni.Messaging;
 
 namespace Omni.Channel.Data;
@@ -17,6 +18,8 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
     public DbSet<MessageAttachment> Attachments => Set<MessageAttachment>();
 
     public DbSet<ChannelAccount> Accounts => Set<ChannelAccount>();
+
+    public DbSet<ConversationNotice> Notices => Set<ConversationNotice>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -76,6 +79,13 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
             work.Property(w => w.LastError).HasMaxLength(2000);
             work.HasOne<Message>().WithOne().HasForeignKey<InboundWork>(w => w.MessageId).OnDelete(DeleteBehavior.Cascade);
             work.HasIndex(w => w.NextAttemptAt);
+        });
+
+        modelBuilder.Entity<ConversationNotice>(notice =>
+        {
+            notice.ToTable("conversation_notices");
+            notice.HasKey(n => n.ConversationId);
+            notice.Property(n => n.State).HasMaxLength(32);
         });
 
         modelBuilder.AddOutboxAndInbox();

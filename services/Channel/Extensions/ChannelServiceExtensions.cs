@@ -1,3 +1,4 @@
+using MassTransit;
 using Omni.Channel.Data;
 using Omni.Channel.Messages;
 using Omni.Channel.Outbound;
@@ -13,7 +14,8 @@ public static class ChannelServiceExtensions
     public static IHostApplicationBuilder AddChannelServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<ChannelDbContext>("channel-db");
-        builder.AddOmniMessaging<ChannelDbContext>("channel");
+        builder.AddOmniMessaging<ChannelDbContext>("channel", bus =>
+            bus.AddConsumer<Notifications.StatusChangedConsumer, Notifications.StatusChangedConsumerDefinition>());
 
         builder.Services.AddGrpcClient<IdentityApi.IdentityApiClient>(client =>
             client.Address = new Uri(builder.Configuration["Omni:IdentityGrpc"] ?? "http://_grpc.identity"));

@@ -37,6 +37,7 @@ public sealed class MessageReceivedConsumer(
             };
             db.Conversations.Add(conversation);
             db.Enqueue(new ConversationOpened(conversation.Id, conversation.CustomerId, received.Channel, now), clock);
+            db.Enqueue(new StatusChanged(conversation.Id, conversation.CustomerId, "new", null, null, null, now), clock);
             logger.LogInformation("Conversation {ConversationId} opened for customer {CustomerId}", conversation.Id, conversation.CustomerId);
         }
 

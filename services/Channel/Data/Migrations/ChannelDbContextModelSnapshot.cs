@@ -230,6 +230,40 @@ namespace Omni.Channel.Data.Migrations
                     b.ToTable("outbound_work", (string)null);
                 });
 
+            modelBuilder.Entity("Omni.Channel.Notifications.ConversationNotice", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("EstimatedWaitSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("LastStatusAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastToldAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("ConversationId");
+
+                    b.ToTable("conversation_notices", (string)null);
+                });
+
             modelBuilder.Entity("Omni.Messaging.Inbox.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")

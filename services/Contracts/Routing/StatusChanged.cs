@@ -1,0 +1,15 @@
+namespace Omni.Contracts.Routing;
+
+/// <summary>
+/// Where a customer's conversation stands changed: its state (new, bot, queued, assigned, waiting-on-customer,
+/// resolved, closed), and while queued its position and estimated wait; once assigned, the agent's first name.
+/// Channels tell the customer on a meaningful change.
+/// </summary>
+public sealed record StatusChanged(
+    Guid ConversationId,
+    Guid CustomerId,
+    string State,
+    int? Position,
+    int? EstimatedWaitSeconds,
+    string? AgentFirstName,
+    DateTimeOffset At);
