@@ -15,17 +15,22 @@ var bus = infrastructure.Bus;
 // Service tests start only the servers and host the service under test themselves.
 if (!builder.Configuration.GetValue("Omni:InfrastructureOnly", false))
 {
+    // Identity signs agents' tokens; its key and the first admin's password are made on first run in .omni/secrets/.
     var identity = builder.AddProject<Projects.Omni_Identity>("identity")
         .WithReference(identityDb).WaitFor(identityDb)
         .WithReference(bus).WaitFor(bus)
+        .WithSigningKeyAndBootstrapAdmin()
         .WithHttpHealthCheck("/health");
 
     // Channel does not wait for identity: messages are accepted and stored while identity is away.
     var channel = builder.AddProject<Projects.Omni_Channel>("channel")
         .WithReference(channelDb).WaitFor(channelDb)
+        .WithReference(sessionCache).WaitFor(sessionCache) // web chat's SignalR backplane
         .WithReference(bus).WaitFor(bus)
         .WithReference(identity)
-        .WithHttpHealthCheck("/health");
+        .WithHttpHealthCheck("/health")
+        // The support mailboxes' SMTP listener (Channel:Smtp:Port); a public MX relays mail for them to it.
+        .WithEndpoint(name: "smtp", scheme: "tcp", env: "Channel__Smtp__Port");
 
     var routing = builder.AddProject<Projects.Omni_Routing>("routing")
         .WithReference(routingDb).WaitFor(routingDb)
@@ -39,13 +44,19 @@ if (!builder.Configuration.GetValue("Omni:InfrastructureOnly", false))
         .WithReference(bus).WaitFor(bus)
         .WithHttpHealthCheck("/health");
 
-    builder.AddProject<Projects.Omni_Gateway>("gateway")
+    var gateway = builder.AddProject<Projects.Omni_Gateway>("gateway")
         .WithReference(channel).WaitFor(channel)
         .WithReference(identity).WaitFor(identity)
         .WithReference(routing).WaitFor(routing)
         .WithReference(knowledge).WaitFor(knowledge)
         .WithHttpHealthCheck("/health")
         .WithExternalHttpEndpoints();
+
+    // Providers call the gateway and Twilio signs the URL it called, so channel must know the gateway's address.
+    // Channel asks routing (no wait: a caller is greeted without it) where a caller's conversation stands.
+    channel
+        .WithEnvironment("Channel__PublicBaseUrl", gateway.GetEndpoint("http"))
+        .WithReference(routing);
 }
 
 builder.Build().Run();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Configuration;
 
 namespace Omni.AppHost.Infrastructure;
 
@@ -31,10 +30,7 @@ internal sealed class LocalLayout
 
     public static LocalLayout Create(IDistributedApplicationBuilder builder)
     {
-        var configured = builder.Configuration["Omni:DataPath"];
-        var root = Path.GetFullPath(string.IsNullOrWhiteSpace(configured)
-            ? Path.Combine(builder.AppHostDirectory, "..", ".omni")
-            : configured);
+        var root = SecretFolder.DataPath(builder);
         var runAsRoot = Environment.UserName == "root";
         Directory.CreateDirectory(root);
 
@@ -63,20 +59,7 @@ internal sealed class LocalLayout
     }
 
     /// <summary>A password generated on first use and kept (owner-only) beside the data it protects; never committed.</summary>
-    public string Secret(string name)
-    {
-        var folder = Path.Combine(Root, "secrets");
-        Directory.CreateDirectory(folder);
-        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var file = Path.Combine(folder, name);
-        if (File.Exists(file)) return File.ReadAllText(file).Trim();
-
-        // Letters and digits only: the value goes into URIs and connection strings unescaped.
-        var secret = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 32);
-        File.WriteAllText(file, secret);
-        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return secret;
-    }
+    public string Secret(string name) => new SecretFolder(Path.Combine(Root, "secrets")).Password(name);
 
     /// <summary>The command and leading arguments that start <paramref name="binary"/> as <paramref name="user"/>.</summary>
     /// <remarks><c>setpriv</c> replaces itself with the server, so the process the orchestrator watches is the server itself.</remarks>

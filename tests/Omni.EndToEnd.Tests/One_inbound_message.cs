@@ -11,7 +11,7 @@ namespace Omni.EndToEnd.Tests;
 [Collection(SystemCollection.Name)]
 public sealed class One_inbound_message(OmniSystem omni)
 {
-    private static string NewMobile() => "06" + Random.Shared.Next(10_000_000, 99_999_999);
+    private static string NewMobile() => "061" + Random.Shared.Next(1_000_000, 10_000_000);
 
     [Fact]
     public async Task Reaches_the_customers_conversation_and_a_second_one_joins_it()
@@ -20,18 +20,18 @@ public sealed class One_inbound_message(OmniSystem omni)
 
         var first = await omni.Gateway.PostMessageAsync(new PostedMessage("web", new Sender("phone", mobile), "Where is my order?"));
         Assert.Equal("pending", first.Status);
-        var received = await Eventually.Get(async () => await omni.Gateway.GetMessageAsync(first.Id) is { Status: "received" } m ? m : null, "the sender to be resolved");
+        var received = await Eventually.Get(async () => await omni.Admin.GetMessageAsync(first.Id) is { Status: "received" } m ? m : null, "the sender to be resolved");
         var customerId = received.CustomerId!.Value;
 
         var opened = await Eventually.Get(async () =>
-            (await omni.Gateway.GetFromJsonAsync<ConversationSummary[]>($"/api/v1/conversations?customerId={customerId}"))!.SingleOrDefault(),
+            (await omni.Admin.GetFromJsonAsync<ConversationSummary[]>($"/api/v1/conversations?customerId={customerId}"))!.SingleOrDefault(),
             "routing to open a conversation");
         Assert.Equal("open", opened.Status);
 
         // The same number, written as a customer texting from abroad would, on another channel.
         var second = await omni.Gateway.PostMessageAsync(new PostedMessage("sms", new Sender("phone", "+31 " + mobile[1..]), "It was due yesterday"));
         var conversation = await Eventually.Get(async () =>
-            await omni.Gateway.GetFromJsonAsync<ConversationView>($"/api/v1/conversations/{opened.Id}") is { Messages.Count: 2 } c ? c : null,
+            await omni.Admin.GetFromJsonAsync<ConversationView>($"/api/v1/conversations/{opened.Id}") is { Messages.Count: 2 } c ? c : null,
             "the second message to join the conversation");
 
         Assert.Equal(customerId, conversation.CustomerId);
@@ -39,7 +39,7 @@ public sealed class One_inbound_message(OmniSystem omni)
         Assert.Equal(["Where is my order?", "It was due yesterday"], conversation.Messages.Select(m => m.Text));
         Assert.Equal(["web", "sms"], conversation.Messages.Select(m => m.Channel));
         Assert.Equal("sms", conversation.LastChannel);
-        var conversations = await omni.Gateway.GetFromJsonAsync<ConversationSummary[]>($"/api/v1/conversations?customerId={customerId}");
+        var conversations = await omni.Admin.GetFromJsonAsync<ConversationSummary[]>($"/api/v1/conversations?customerId={customerId}");
         Assert.Single(conversations!);
     }
 
@@ -83,7 +83,7 @@ public sealed class One_inbound_message(OmniSystem omni)
         };
         request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
         var posted = await (await omni.Gateway.SendAsync(request)).Content.ReadFromJsonAsync<MessageView>();
-        var received = await Eventually.Get(async () => await omni.Gateway.GetMessageAsync(posted!.Id) is { Status: "received" } m ? m : null, "the sender to be resolved");
+        var received = await Eventually.Get(async () => await omni.Admin.GetMessageAsync(posted!.Id) is { Status: "received" } m ? m : null, "the sender to be resolved");
 
         // The events each service published carry the trace they were caused by: channel's MessageReceived
         // (after identity answered) and routing's ConversationOpened (after the message crossed the broker).

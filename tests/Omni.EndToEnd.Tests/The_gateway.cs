@@ -40,7 +40,7 @@ public sealed class The_gateway(OmniSystem omni)
     public async Task Routes_each_api_to_its_service(string path)
     {
         // Each service answers its own 404 for an id it does not hold, which proves the request reached it.
-        var response = await omni.Gateway.GetAsync(path);
+        var response = await omni.Admin.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -16,6 +16,10 @@ public sealed record ConversationMessage(Guid Id, string Channel, string Directi
 
 public sealed record ConversationView(Guid Id, Guid CustomerId, string Status, string LastChannel, List<ConversationMessage> Messages);
 
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
+
+public sealed record AgentView(Guid Id, string Name, string Email, string[] Roles, bool Disabled);
+
 public sealed record Problem(string? Title, int Status, Dictionary<string, string[]>? Errors, [property: JsonPropertyName("traceId")] string? TraceId);
 
 internal static class GatewayClient

@@ -10,7 +10,7 @@ namespace Omni.Identity.Tests;
 [Collection(IdentityCollection.Name)]
 public sealed class Resolving_a_sender(IdentityServiceFixture fixture)
 {
-    private static string NewDutchMobile() => "06" + Random.Shared.Next(10_000_000, 99_999_999);
+    private static string NewDutchMobile() => "06" + Random.Shared.Next(10_000_000, 60_000_000);   // 06-1… to 06-5…: valid Dutch mobiles
 
     [Fact]
     public async Task Creates_a_customer_for_an_unknown_address_and_finds_them_again()

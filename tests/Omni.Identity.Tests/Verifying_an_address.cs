@@ -58,7 +58,7 @@ public sealed class Verifying_an_address(IdentityServiceFixture fixture)
     public async Task Refuses_a_wrong_code_and_then_every_code_after_too_many_tries()
     {
         var customerId = await NewCustomerAsync();
-        var address = "06" + Random.Shared.Next(10_000_000, 99_999_999);
+        var address = "061" + Random.Shared.Next(1_000_000, 10_000_000);
         using var http = fixture.Service.CreateClient();
         var verification = (await (await http.PostAsJsonAsync($"/api/v1/customers/{customerId}/verifications", new { kind = "phone", address }))
             .Content.ReadFromJsonAsync<CodeRequested>())!;
@@ -115,7 +115,7 @@ public sealed class Verifying_an_address(IdentityServiceFixture fixture)
     [Fact]
     public async Task Counts_a_whatsapp_number_as_verified_by_the_provider()
     {
-        var number = "+316" + Random.Shared.Next(10_000_000, 99_999_999);
+        var number = "+3161" + Random.Shared.Next(1_000_000, 10_000_000);
         var resolved = await fixture.Grpc.ResolveCustomerAsync(new ResolveCustomerRequest { Kind = "whatsapp", Address = number });
 
         var customer = await fixture.Grpc.GetCustomerAsync(new GetCustomerRequest { CustomerId = resolved.CustomerId });

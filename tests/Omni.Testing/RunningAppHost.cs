@@ -21,6 +21,9 @@ public sealed class RunningAppHost : IAsyncDisposable
 
     public DistributedApplication App { get; }
 
+    /// <summary>This run's data folder (Omni:DataPath); its <c>secrets/</c> hold what the AppHost generated, such as the admin's password.</summary>
+    public string DataPath => _dataPath;
+
     /// <summary>Starts the AppHost; with <paramref name="infrastructureOnly"/> just PostgreSQL, Redis and RabbitMQ.</summary>
     public static async Task<RunningAppHost> StartAsync(bool infrastructureOnly, CancellationToken cancellationToken)
     {

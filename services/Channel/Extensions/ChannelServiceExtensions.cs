@@ -1,7 +1,11 @@
 using MassTransit;
 using Omni.Channel.Data;
+using Omni.Channel.Email;
 using Omni.Channel.Messages;
 using Omni.Channel.Outbound;
+using Omni.Channel.WebChat;
+using Omni.Channel.Twilio;
+using Omni.Channel.WhatsApp;
 using Omni.Identity.Grpc;
 using Omni.Messaging;
 using Omni.Messaging.Hosting;
@@ -30,6 +34,10 @@ public static class ChannelServiceExtensions
         builder.Services.AddScoped<DeliveryStatuses>();
         builder.Services.AddOptions<OutboundOptions>().BindConfiguration("Channel:Outbound");
         builder.Services.AddHostedService<OutboundDispatcher>();
+        builder.AddWhatsApp();
+        builder.AddTwilio();
+        builder.AddEmail();
+        builder.AddWebChat();
 
         builder.Services.AddGrpc();
         // gRPC health mirrors /health: database, broker and the rest of the registered checks.

@@ -37,7 +37,8 @@ public sealed class InboundMessages(ChannelDbContext db, InboundSignal signal, T
             return (earlier, false);
         }
 
-        var now = clock.GetUtcNow();
+        // PostgreSQL keeps microseconds: answer with the time exactly as it is stored.
+        var now = clock.GetUtcNow().TruncateToMicroseconds();
         var activity = Activity.Current;
         var message = new Message
         {

@@ -3,7 +3,11 @@ using Omni.Channel.Messages;
 
 namespace Omni.Channel.Outbound;
 
-public sealed record SendMessageRequest(Guid? CustomerId, Guid? ConversationId, string? Channel, string? Text);
+public sealed record SendMessageRequest(Guid? CustomerId, Guid? ConversationId, string? Channel, string? Text)
+{
+    /// <summary>Optional: an approved template (name, language, parameters) instead of free-form text; WhatsApp only.</summary>
+    public OutboundTemplate? Template { get; init; }
+}
 
 public static class OutboundApi
 {
@@ -25,7 +29,10 @@ public static class OutboundApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["Required."] });
         }
         var outcome = await outbound.QueueAsync(
-            new OutboundRequest(request.CustomerId.Value, request.ConversationId, request.Channel?.Trim().ToLowerInvariant(), request.Text ?? ""),
+            new OutboundRequest(request.CustomerId.Value, request.ConversationId, request.Channel?.Trim().ToLowerInvariant(), request.Text ?? "")
+            {
+                Template = request.Template,
+            },
             cancellationToken);
         return outcome switch
         {

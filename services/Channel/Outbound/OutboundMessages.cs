@@ -8,7 +8,11 @@ using Omni.Identity.Grpc;
 namespace Omni.Channel.Outbound;
 
 /// <summary>A message to send: to a customer, on a channel (or the one they used last), as part of a conversation.</summary>
-public sealed record OutboundRequest(Guid CustomerId, Guid? ConversationId, string? Channel, string Text);
+public sealed record OutboundRequest(Guid CustomerId, Guid? ConversationId, string? Channel, string Text)
+{
+    /// <summary>An approved template to send instead of free-form text (WhatsApp outside its 24-hour window).</summary>
+    public OutboundTemplate? Template { get; init; }
+}
 
 public abstract record QueueOutcome
 {
@@ -47,7 +51,8 @@ public sealed class OutboundMessages(
 
     public async Task<QueueOutcome> QueueAsync(OutboundRequest request, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Text)) return new QueueOutcome.Invalid("text", "Required and not blank.");
+        if (request.Template?.Check() is { } templateError) return new QueueOutcome.Invalid(templateError.Field, templateError.Reason);
+        if (request.Template is null && string.IsNullOrWhiteSpace(request.Text)) return new QueueOutcome.Invalid("text", "Required and not blank.");
         if (request.Text.Length > MaxTextLength) return new QueueOutcome.Invalid("text", $"At most {MaxTextLength} characters.");
 
         // The channel the customer used last, unless the caller names one.
@@ -62,6 +67,7 @@ public sealed class OutboundMessages(
 
         var transport = transports.FirstOrDefault(t => t.Channel == channel);
         if (transport is null) return new QueueOutcome.Invalid("channel", $"Omni cannot send on '{channel}'.");
+        if (request.Template is not null && channel != AccountKinds.WhatsApp) return new QueueOutcome.Invalid("template", "Templates are sent on WhatsApp only.");
 
         var (kind, address) = lastInbound is not null
             ? (lastInbound.SenderKind, lastInbound.SenderAddress)
@@ -74,7 +80,7 @@ public sealed class OutboundMessages(
             .FirstOrDefaultAsync(cancellationToken);
         if (account is null) return new QueueOutcome.Refused($"No {channel} account is set up.");
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNow().TruncateToMicroseconds();
         var message = new Message
         {
             Id = Guid.CreateVersion7(),
@@ -85,7 +91,8 @@ public sealed class OutboundMessages(
             CustomerId = request.CustomerId,
             SenderKind = kind!,
             SenderAddress = address,
-            Text = request.Text,
+            Text = string.IsNullOrWhiteSpace(request.Text) && request.Template is not null ? request.Template.Describe() : request.Text,
+            Metadata = request.Template?.ToMetadata() ?? [],
             ReceivedAt = now,
             Status = MessageStatus.Queued,
             TraceParent = System.Diagnostics.Activity.Current?.Id,

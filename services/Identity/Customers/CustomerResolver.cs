@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Omni.Contracts.Identity;
 using Omni.Identity.Data;
+using Omni.Identity.Merging;
 using Omni.Messaging.Outbox;
 
 namespace Omni.Identity.Customers;
@@ -43,8 +44,10 @@ public sealed class CustomerResolver(IdentityDbContext db, AddressNormalizer nor
                 VerifiedAt = providerVerified ? now : null,
                 FirstSeenAt = now,
                 LastSeenAt = now,
+                LookAlikeKey = LookAlikes.KeyFor(kind, normalized),
             };
             customer.Identities.Add(identity);
+            await LookAlikes.SuggestAsync(db, customer.Id, identity, now, cancellationToken);
             db.Customers.Add(customer);
             db.Enqueue(new CustomerCreated(customer.Id, kind.ToWireName(), now), clock);
             db.Enqueue(new IdentityLinked(customer.Id, identity.Id, kind.ToWireName(), identity.Verified, identity.VerifiedMethod, now), clock);

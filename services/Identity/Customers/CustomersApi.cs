@@ -1,18 +1,21 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Omni.Authentication;
 using Omni.Identity.Data;
 
 namespace Omni.Identity.Customers;
 
 public sealed record IdentityDto(string Kind, string Address, bool Verified, DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt);
 
-public sealed record CustomerDto(Guid Id, string? DisplayName, DateTimeOffset CreatedAt, DateTimeOffset LastSeenAt, IReadOnlyList<IdentityDto> Identities);
+public sealed record CustomerDto(
+    Guid Id, string? DisplayName, DateTimeOffset CreatedAt, DateTimeOffset LastSeenAt, IReadOnlyList<IdentityDto> Identities,
+    Guid? MergedIntoId = null, string? PreferredLanguage = null, string? VipTier = null, IReadOnlyDictionary<string, string>? Attributes = null);
 
 public static class CustomersApi
 {
     public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder app)
     {
-        var customers = app.MapGroup("/api/v1/customers").WithTags("Customers");
+        var customers = app.MapGroup("/api/v1/customers").WithTags("Customers").RequireAuthorization(OmniPolicies.Agent);
 
         customers.MapGet("/{id:guid}", GetCustomer)
             .WithName("GetCustomer")
@@ -67,5 +70,9 @@ public static class CustomersApi
         c.LastSeenAt,
         c.Identities.OrderBy(i => i.FirstSeenAt)
             .Select(i => new IdentityDto(i.Kind.ToWireName(), i.Address, i.Verified, i.FirstSeenAt, i.LastSeenAt))
-            .ToList());
+            .ToList(),
+        c.MergedIntoId,
+        c.PreferredLanguage,
+        c.VipTier,
+        c.Attributes);
 }

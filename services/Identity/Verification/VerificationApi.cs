@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Omni.Authentication;
 
 namespace Omni.Identity.Verification;
 
@@ -14,7 +15,7 @@ public static class VerificationApi
 {
     public static IEndpointRouteBuilder MapVerificationApi(this IEndpointRouteBuilder app)
     {
-        var verifications = app.MapGroup("/api/v1/customers/{customerId:guid}/verifications").WithTags("Verification");
+        var verifications = app.MapGroup("/api/v1/customers/{customerId:guid}/verifications").WithTags("Verification").RequireAuthorization(OmniPolicies.Agent);
 
         verifications.MapPost("/", RequestCode)
             .WithName("RequestVerificationCode")

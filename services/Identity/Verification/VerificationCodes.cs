@@ -116,6 +116,7 @@ public sealed class VerificationCodes(IdentityDbContext db, AddressNormalizer no
             CustomerId = customerId,
             Kind = verification.Kind,
             Address = verification.Address,
+            LookAlikeKey = LookAlikes.KeyFor(verification.Kind, verification.Address),
             FirstSeenAt = now,
             LastSeenAt = now,
         }).Entity;

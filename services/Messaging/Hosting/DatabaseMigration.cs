@@ -22,7 +22,7 @@ public static class DatabaseMigration
             {
                 await using var scope = app.Services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TContext>();
-                await db.Database.MigrateAsync(stopping);
+                await MigrateUnderLockAsync(db, stopping);
                 logger.LogInformation("Database of {Context} is up to date", typeof(TContext).Name);
                 return;
             }
@@ -33,6 +33,35 @@ public static class DatabaseMigration
                     typeof(TContext).Name, attempt, ex.GetBaseException().Message, delay);
                 await Task.Delay(delay, stopping);
             }
+        }
+    }
+
+    /// <summary>
+    /// Several instances starting together would apply the same migration twice; a session-level advisory lock lets
+    /// one migrate while the others wait, then find nothing left to do.
+    /// </summary>
+    private static async Task MigrateUnderLockAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        const long lockKey = 0x6f6d6e692d6d6967; // "omni-mig"
+        try
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.InvalidCatalogName)
+        {
+            // The database does not exist yet (external servers): EF creates it; nobody else can be migrating it.
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
+        }
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
         }
     }
 
