@@ -12,7 +12,8 @@ builder.AddPartnerKeyAuthentication();
 builder.AddWebChatGateway();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-    .AddServiceDiscoveryDestinationResolver();
+    .AddServiceDiscoveryDestinationResolver()
+    .AddPartnerForwarding();
 
 var app = builder.Build();
 app.UseCorrelationId();

@@ -3,6 +3,7 @@ using Omni.Channel.Data;
 using Omni.Channel.Email;
 using Omni.Channel.Messages;
 using Omni.Channel.Outbound;
+using Omni.Channel.Partner;
 using Omni.Channel.WebChat;
 using Omni.Channel.Twilio;
 using Omni.Channel.WhatsApp;
@@ -38,6 +39,7 @@ public static class ChannelServiceExtensions
         builder.AddTwilio();
         builder.AddEmail();
         builder.AddWebChat();
+        builder.AddPartnerChannel();
 
         builder.Services.AddGrpc();
         // gRPC health mirrors /health: database, broker and the rest of the registered checks.

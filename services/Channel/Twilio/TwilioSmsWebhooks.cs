@@ -30,7 +30,7 @@ public static class TwilioSmsWebhooks
     private static async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> ReceiveSms(
         HttpRequest request, TwilioWebhookCheck check, InboundMessages inbound, CancellationToken cancellationToken)
     {
-        var webhook = await check.CheckAsync(request, AccountKinds.Sms, form => Get(form, "To"), cancellationToken);
+        var webhook = await check.CheckAsync(request, [AccountKinds.Sms], form => Get(form, "To"), cancellationToken);
         if (webhook is Forged) return TwilioProblems.Unauthorized();
         var form = webhook switch { Authentic a => a.Form, UnknownNumber u => u.Form, _ => throw new InvalidOperationException() };
 
@@ -66,8 +66,8 @@ public static class TwilioSmsWebhooks
     private static async Task<Results<Ok, ProblemHttpResult, ValidationProblem>> SmsStatus(
         HttpRequest request, TwilioWebhookCheck check, DeliveryStatuses statuses, ILogger<DeliveryStatuses> logger, CancellationToken cancellationToken)
     {
-        // Status callbacks are about messages Omni sent: From is our number.
-        var webhook = await check.CheckAsync(request, AccountKinds.Sms, form => Get(form, "From"), cancellationToken);
+        // Status callbacks are about texts Omni sent (from an SMS number, or to a caller from a voice number): From is ours.
+        var webhook = await check.CheckAsync(request, [AccountKinds.Sms, AccountKinds.Voice], form => Get(form, "From"), cancellationToken);
         if (webhook is Forged) return TwilioProblems.Unauthorized();
         var form = webhook switch { Authentic a => a.Form, UnknownNumber u => u.Form, _ => throw new InvalidOperationException() };
 

@@ -35,7 +35,7 @@ public static partial class TwilioVoiceWebhooks
         HttpRequest request, TwilioWebhookCheck check, InboundMessages inbound, CallerLookup callers, PublicAddress publicAddress,
         CancellationToken cancellationToken)
     {
-        var webhook = await check.CheckAsync(request, AccountKinds.Voice, OurNumber, cancellationToken);
+        var webhook = await check.CheckAsync(request, [AccountKinds.Voice], OurNumber, cancellationToken);
         if (Refused(webhook, out var form, out var account, requireStatus: false) is { } refusal) return refusal;
 
         var caller = CustomerNumber(form)!;
@@ -60,7 +60,7 @@ public static partial class TwilioVoiceWebhooks
     private static async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> Gathered(
         HttpRequest request, TwilioWebhookCheck check, InboundMessages inbound, CancellationToken cancellationToken)
     {
-        var webhook = await check.CheckAsync(request, AccountKinds.Voice, OurNumber, cancellationToken);
+        var webhook = await check.CheckAsync(request, [AccountKinds.Voice], OurNumber, cancellationToken);
         if (Refused(webhook, out var form, out var account, requireStatus: false) is { } refusal) return refusal;
 
         var caller = CustomerNumber(form)!;
@@ -82,7 +82,7 @@ public static partial class TwilioVoiceWebhooks
     private static async Task<Results<Ok, ProblemHttpResult, ValidationProblem>> CallStatus(
         HttpRequest request, TwilioWebhookCheck check, InboundMessages inbound, CancellationToken cancellationToken)
     {
-        var webhook = await check.CheckAsync(request, AccountKinds.Voice, OurNumber, cancellationToken);
+        var webhook = await check.CheckAsync(request, [AccountKinds.Voice], OurNumber, cancellationToken);
         if (Refused(webhook, out var form, out var account, requireStatus: true) is { } refusal)
         {
             return refusal.Result switch

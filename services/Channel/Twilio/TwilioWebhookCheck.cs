@@ -36,9 +36,10 @@ public sealed class TwilioWebhookCheck(ChannelDbContext db, PublicAddress public
     private const int MaxAccountsTried = 200;
     private static readonly string[] TwilioKinds = [AccountKinds.Sms, AccountKinds.Voice];
 
-    /// <param name="kind">The account kind the webhook belongs to; an account of the other Twilio kind with the same number serves when there is none.</param>
+    /// <param name="kinds">The account kinds the webhook may belong to, preferred first. Messages on a channel always
+    /// carry an account of that channel's kind, so replies find it; status reports serve texts sent from either.</param>
     /// <param name="ourNumber">Picks the Twilio number (ours) out of the form.</param>
-    public async Task<TwilioWebhook> CheckAsync(HttpRequest request, string kind, Func<IReadOnlyDictionary<string, string>, string?> ourNumber,
+    public async Task<TwilioWebhook> CheckAsync(HttpRequest request, string[] kinds, Func<IReadOnlyDictionary<string, string>, string?> ourNumber,
         CancellationToken cancellationToken)
     {
         var signature = request.Headers[SignatureHeader].ToString();
@@ -54,9 +55,9 @@ public sealed class TwilioWebhookCheck(ChannelDbContext db, PublicAddress public
         if (number is not null)
         {
             var candidates = await db.Accounts.AsNoTracking()
-                .Where(a => TwilioKinds.Contains(a.Kind) && a.Address == number && a.DisabledAt == null)
+                .Where(a => kinds.Contains(a.Kind) && a.Address == number && a.DisabledAt == null)
                 .ToListAsync(cancellationToken);
-            var account = candidates.OrderBy(a => a.Kind == kind ? 0 : 1).FirstOrDefault();
+            var account = candidates.OrderBy(a => Array.IndexOf(kinds, a.Kind)).FirstOrDefault();
             if (account is not null)
             {
                 if (Signed(account, url, form, signature, settings)) return new TwilioWebhook.Authentic(account, form);

@@ -21,8 +21,11 @@ public sealed class MessageReceivedConsumer(
         var received = context.Message;
         var cancellationToken = context.CancellationToken;
 
-        var conversation = await db.Conversations
-            .FirstOrDefaultAsync(c => c.CustomerId == received.CustomerId && c.Status == ConversationStatus.Open, cancellationToken);
+        // Locks the open conversation until commit: concurrent attaches for one customer then compare with the
+        // latest LastMessageAt instead of overwriting each other's (lost update).
+        var conversation = (await db.Conversations
+            .FromSqlInterpolated($"SELECT * FROM conversations WHERE \"CustomerId\" = {received.CustomerId} AND \"Status\" = 'Open' FOR UPDATE")
+            .ToListAsync(cancellationToken)).SingleOrDefault();
         if (conversation is null)
         {
             var now = clock.GetUtcNow();
@@ -55,8 +58,8 @@ public sealed class MessageReceivedConsumer(
             conversation.LastChannel = received.Channel;
         }
 
-        var (customerId, conversationId) = (conversation.CustomerId, conversation.Id);
-        inbox.AfterCommit(() => session.RecordMessageAsync(customerId, conversationId, received.Channel, received.ReceivedAt));
+        var (customerId, conversationId, lastChannel, lastMessageAt) = (conversation.CustomerId, conversation.Id, conversation.LastChannel, conversation.LastMessageAt);
+        inbox.AfterCommit(() => session.RecordMessageAsync(customerId, conversationId, lastChannel, lastMessageAt));
     }
 }
 

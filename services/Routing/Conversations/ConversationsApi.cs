@@ -33,15 +33,19 @@ public static class ConversationsApi
     }
 
     private static async Task<Results<Ok<ConversationSummaryDto[]>, ValidationProblem>> ListForCustomer(
-        Guid? customerId, RoutingDbContext db, CancellationToken cancellationToken)
+        string? customerId, RoutingDbContext db, CancellationToken cancellationToken)
     {
-        if (customerId is null)
+        if (string.IsNullOrWhiteSpace(customerId))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["Required: the customer whose conversations to list."] });
         }
+        if (!Guid.TryParse(customerId, out var id))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["Not a UUID."] });
+        }
 
         var list = await db.Conversations.AsNoTracking()
-            .Where(c => c.CustomerId == customerId)
+            .Where(c => c.CustomerId == id)
             .OrderByDescending(c => c.OpenedAt)
             .Select(c => new ConversationSummaryDto(
                 c.Id, c.CustomerId, c.Status.ToString().ToLower(), c.OpenedAt, c.LastMessageAt, c.LastChannel, c.Messages.Count))
@@ -56,12 +60,19 @@ public static class ConversationsApi
             .FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (conversation is null) return TypedResults.NotFound();
 
-        var request = new GetMessagesRequest { ConversationId = conversation.Id.ToString() };
-        request.MessageIds.AddRange(conversation.Messages.Select(m => m.MessageId.ToString()));
-        GetMessagesReply transcript;
+        // The channel answers at most 500 ids per call; a long conversation takes several calls.
+        var transcript = new List<ChannelMessage>();
         try
         {
-            transcript = await channel.GetMessagesAsync(request, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken);
+            var chunks = conversation.Messages.Select(m => m.MessageId.ToString()).Chunk(500).DefaultIfEmpty([]).ToList();
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                var request = new GetMessagesRequest();
+                if (i == 0) request.ConversationId = conversation.Id.ToString();   // outbound messages once
+                request.MessageIds.AddRange(chunks[i]);
+                var reply = await channel.GetMessagesAsync(request, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken);
+                transcript.AddRange(reply.Messages);
+            }
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
@@ -71,7 +82,8 @@ public static class ConversationsApi
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        var messages = transcript.Messages
+        var messages = transcript
+            .OrderBy(m => m.ReceivedAt.ToDateTimeOffset()).ThenBy(m => m.MessageId, StringComparer.Ordinal)
             .Select(m => new ConversationMessageDto(Guid.Parse(m.MessageId), m.Channel, m.Direction, m.Text, m.ReceivedAt.ToDateTimeOffset(), m.Status))
             .ToList();
         return TypedResults.Ok(new ConversationDto(

@@ -13,21 +13,25 @@ public sealed class SessionContextStore(IConnectionMultiplexer redis)
 
     public static string Key(Guid customerId) => $"omni:session:{customerId:N}";
 
-    public async Task RecordMessageAsync(Guid customerId, Guid conversationId, string channel, DateTimeOffset at)
-    {
-        var db = redis.GetDatabase();
-        var key = Key(customerId);
-        var batch = db.CreateBatch();
-        var set = batch.HashSetAsync(key,
-        [
-            new HashEntry("routing.conversation_id", conversationId.ToString()),
-            new HashEntry("routing.last_channel", channel),
-            new HashEntry("routing.last_message_at", at.ToString("O")),
-        ]);
-        var expire = batch.KeyExpireAsync(key, Lifetime);
-        batch.Execute();
-        await Task.WhenAll(set, expire);
-    }
+    // Writes routing's fields only when they are at least as new as what is there: after-commit writes of two
+    // consumers can reach Redis in either order. "O" strings of UTC times compare like the times.
+    private static readonly LuaScript RecordIfNewer = LuaScript.Prepare("""
+        local current = redis.call('HGET', @key, 'routing.last_message_at')
+        if current and current > @at then return 0 end
+        redis.call('HSET', @key, 'routing.conversation_id', @conversation, 'routing.last_channel', @channel, 'routing.last_message_at', @at)
+        redis.call('EXPIRE', @key, @ttl)
+        return 1
+        """);
+
+    public async Task RecordMessageAsync(Guid customerId, Guid conversationId, string channel, DateTimeOffset at) =>
+        await redis.GetDatabase().ScriptEvaluateAsync(RecordIfNewer, new
+        {
+            key = (RedisKey)Key(customerId),
+            conversation = conversationId.ToString(),
+            channel,
+            at = at.ToUniversalTime().ToString("O"),
+            ttl = (long)Lifetime.TotalSeconds,
+        });
 
     public async Task<IReadOnlyDictionary<string, string>> ReadAsync(Guid customerId)
     {

@@ -112,6 +112,15 @@ public sealed class Answering_a_twilio_call(ChannelServiceFixture fixture)
         await Eventually.True(async () => await _twilio.Database.FindAsync(queued.Id) is { Status: "Sent" }, "the text to be sent");
         var call = Assert.Single(api.Calls);
         Assert.Equal((number.Number, caller, "We bellen u om 14:00."), (call.Form["From"], call.Form["To"], call.Form["Body"]));
+
+        // Twilio reports on it like on any text, from the number it was sent from.
+        var sid = api.IssuedSids.Single();
+        var delivered = await http.PostSignedAsync("/webhooks/twilio/sms/status", new Dictionary<string, string>
+        {
+            ["MessageSid"] = sid, ["MessageStatus"] = "delivered", ["AccountSid"] = number.AccountSid, ["From"] = number.Number, ["To"] = caller,
+        }, number.AuthToken);
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        Assert.Equal("Delivered", (await _twilio.Database.FindAsync(queued.Id))!.Status);
     }
 
     [Fact]

@@ -70,6 +70,9 @@ public static class WebChatSetup
             .Build();
         var page = new ChatPage(connection);
         await connection.StartAsync();
+        // As the widget does after connecting. The server handles it after OnConnectedAsync (the handshake answers
+        // before that), so once it returns the page is in its group and gets every event from then on.
+        await page.HistoryAsync();
         return page;
     }
 }

@@ -136,6 +136,42 @@ public sealed class Receiving_whatsapp_messages(ChannelServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Acknowledges_a_signed_notification_of_another_subscription_and_refuses_it_unsigned()
+    {
+        using var http = fixture.Channel.CreateClient();
+        var number = await http.CreateWhatsAppAccountAsync();
+        var marker = Guid.NewGuid().ToString("N");
+        var body = MetaWebhook.Serialize(new
+        {
+            @object = "whatsapp_business_account",
+            entry = new[]
+            {
+                new
+                {
+                    id = "102290129340398",
+                    time = 1749416383,
+                    changes = new[]
+                    {
+                        new
+                        {
+                            value = new { @event = "APPROVED", message_template_id = 594425479261596, message_template_name = "order_update_" + marker,
+                                          message_template_language = "nl", reason = "NONE" },
+                            field = "message_template_status_update",
+                        },
+                    },
+                },
+            },
+        });
+
+        var signed = await http.PostWebhookAsync(body, MetaWebhook.Sign(body, number.AppSecret));
+        var forged = await http.PostWebhookAsync(body, MetaWebhook.Sign(body, "not-our-app-secret"));
+
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(0, await fixture.Database.CountMessagesMarkedAsync(marker));
+    }
+
+    [Fact]
     public async Task Checks_the_signature_over_the_bytes_exactly_as_meta_sent_them()
     {
         using var http = fixture.Channel.CreateClient();
