@@ -10,7 +10,7 @@ public sealed record Caller(string Language, Guid? CustomerId, ConversationStatu
 
 /// <summary>
 /// Finds out who is calling while the caller waits for the first words: identity resolves the number to a customer,
-/// routing says whether their conversation is open. Both share one short deadline
+/// identity's profile gives their preferred language, routing says whether their conversation is open. All share one short deadline
 /// (<see cref="TwilioOptions.VoiceLookupTimeout"/>); when it passes, or either answers with an error, the caller gets
 /// the generic greeting instead of silence.
 /// </summary>
@@ -33,9 +33,21 @@ public sealed class CallerLookup(
             var resolved = await identity.ResolveCustomerAsync(new ResolveCustomerRequest { Kind = "phone", Address = callerNumber },
                 deadline: deadline, cancellationToken: timeout.Token);
             customerId = Guid.Parse(resolved.CustomerId);
-            var conversation = await routing.GetConversationStatusAsync(new GetConversationStatusRequest { CustomerId = resolved.CustomerId },
-                deadline: deadline, cancellationToken: timeout.Token);
-            return new Caller(language, customerId, conversation);
+            // The customer's own language choice and their conversation, asked side by side within the same deadline.
+            var profile = identity.GetCustomerAsync(new GetCustomerRequest { CustomerId = resolved.CustomerId },
+                deadline: deadline, cancellationToken: timeout.Token).ResponseAsync;
+            var status = routing.GetConversationStatusAsync(new GetConversationStatusRequest { CustomerId = resolved.CustomerId },
+                deadline: deadline, cancellationToken: timeout.Token).ResponseAsync;
+            try
+            {
+                var preferred = (await profile).PreferredLanguage;
+                if (preferred is "nl" or "en") language = preferred;
+            }
+            catch (RpcException)
+            {
+                // Keep the language the number suggests.
+            }
+            return new Caller(language, customerId, await status);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -49,10 +61,7 @@ public sealed class CallerLookup(
         }
     }
 
-    /// <summary>
-    /// Dutch for Dutch and Belgian numbers, English for the rest. (Identity's profile language is not offered over gRPC
-    /// yet; when it is, the customer's own choice goes first.)
-    /// </summary>
+    /// <summary>Dutch for Dutch and Belgian numbers, English for the rest: the guess when the customer has not chosen.</summary>
     public static string LanguageOf(string number) =>
         number.StartsWith("+31", StringComparison.Ordinal) || number.StartsWith("+32", StringComparison.Ordinal) ? "nl" : "en";
 }
