@@ -49,7 +49,8 @@ public sealed class Chatting_in_the_web_widget(OmniSystem omni)
         var conversation = await Eventually.Get(async () =>
             await agent.GetFromJsonAsync<ConversationView>($"/api/v1/conversations/{conversationId}") is { Messages.Count: > 0 } c ? c : null,
             "the message in the conversation");
-        var written = Assert.Single(conversation.Messages);
+        // Beside it, possibly Omni's own notice to the customer (received, queued…), sent on the same channel.
+        var written = Assert.Single(conversation.Messages, m => m.Direction == "inbound");
         Assert.Equal(("web", "Hello from the shop's page: where is order 4711?"), (written.Channel, written.Text));
 
         // The agent answers on web chat; the open widget shows it.
@@ -62,8 +63,31 @@ public sealed class Chatting_in_the_web_widget(OmniSystem omni)
         // A new visit to the page shows the whole conversation again.
         await page.ReloadAsync();
         await page.ClickAsync("[data-omni=launcher]");
-        await Eventually.True(async () => await AllTextsAsync(page) is ["Hello from the shop's page: where is order 4711?", "Hi! Order 4711 ships today."],
-            "the conversation after a reload");
+        await Eventually.True(async () => await AllTextsAsync(page) is ["Hello from the shop's page: where is order 4711?", .., "Hi! Order 4711 ships today."],
+            "the conversation after a reload, oldest first");
+    }
+
+    [Fact]
+    public async Task The_gateway_serves_widget_js_with_a_cache_header_and_lets_any_site_call_the_widgets_api()
+    {
+        var script = await omni.Gateway.GetAsync("/widget.js");
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/webchat/attachments?site=demo");
+        preflight.Headers.Add("Origin", "https://shop.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization");
+        var allowed = await omni.Gateway.SendAsync(preflight);
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/widget.js");
+        revalidate.Headers.IfNoneMatch.Add(script.Headers.ETag!);
+        var unchanged = await omni.Gateway.SendAsync(revalidate);
+
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.True(script.Headers.CacheControl is { Public: true, MaxAge: not null }, "a public, bounded cache");
+        Assert.Contains("omni-chat", await script.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal("*", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.False(allowed.Headers.Contains("Access-Control-Allow-Credentials"));
     }
 
     private static async Task<string[]> SentTextsAsync(IPage page, string from) =>

@@ -40,6 +40,8 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
             message.HasIndex(m => m.CustomerId);
             message.HasIndex(m => new { m.CustomerId, m.Channel, m.ReceivedAt });
             message.HasIndex(m => m.ConversationId);
+            // History and WhatsApp's 24-hour window look up a sender's latest messages on a channel.
+            message.HasIndex(m => new { m.Channel, m.SenderAddress, m.ReceivedAt });
             message.Property(m => m.Metadata).HasColumnType("jsonb").HasConversion(JsonMap.Converter, JsonMap.Comparer);
             message.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
         });

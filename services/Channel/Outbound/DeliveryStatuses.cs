@@ -25,10 +25,17 @@ public sealed class DeliveryStatuses(ChannelDbContext db, TimeProvider clock)
     /// <summary>Returns false when no outbound message of that channel carries the provider's id.</summary>
     public async Task<bool> ReportAsync(string channel, string providerMessageId, MessageStatus status, string? reason, CancellationToken cancellationToken)
     {
-        var message = await db.Messages.FirstOrDefaultAsync(
-            m => m.Channel == channel && m.ExternalId == providerMessageId && m.Direction == MessageDirection.Outbound, cancellationToken);
+        // Two reports on one message at once (delivered and read, say) must not let the older win: lock the row.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var message = (await db.Messages
+            .FromSqlInterpolated($"SELECT * FROM messages WHERE \"Channel\" = {channel} AND \"ExternalId\" = {providerMessageId} AND \"Direction\" = 'Outbound' FOR UPDATE")
+            .ToListAsync(cancellationToken)).SingleOrDefault();
         if (message is null) return false;
-        if (Rank(status) <= Rank(message.Status)) return true;
+        if (Rank(status) <= Rank(message.Status))
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
 
         message.Status = status;
         var now = clock.GetUtcNow();
@@ -43,6 +50,7 @@ public sealed class DeliveryStatuses(ChannelDbContext db, TimeProvider clock)
                 status.ToString().ToLowerInvariant(), now), clock);
         }
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 }

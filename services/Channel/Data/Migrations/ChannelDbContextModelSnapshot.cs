@@ -167,6 +167,8 @@ namespace Omni.Channel.Data.Migrations
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
 
+                    b.HasIndex("Channel", "SenderAddress", "ReceivedAt");
+
                     b.HasIndex("CustomerId", "Channel", "ReceivedAt");
 
                     b.ToTable("messages", (string)null);
