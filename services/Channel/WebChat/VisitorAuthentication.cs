@@ -17,8 +17,8 @@ public sealed record Visitor(string Id, Guid AccountId, string Site)
 }
 
 /// <summary>
-/// Who a widget request comes from: the visitor token (<c>access_token</c> in the query, as SignalR's browser client
-/// sends it on WebSockets, or <c>Authorization: Bearer</c>) on a known site (<c>site</c> in the query). Unknown sites are
+/// Who a widget request comes from: the visitor token (<c>Authorization: Bearer</c>, or on the hub <c>access_token</c>
+/// in the query, as SignalR's browser client sends it on WebSockets) on a known site (<c>site</c> in the query). Unknown sites are
 /// refused with 404, missing or malformed tokens with 401, both as problem details.
 /// </summary>
 public sealed class VisitorAuthentication(
@@ -35,7 +35,8 @@ public sealed class VisitorAuthentication(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var token = Request.Query["access_token"].ToString();
+        // The query string only where a browser cannot send a header (the hub's WebSocket and server-sent events).
+        var token = Request.Path.StartsWithSegments(ChatHub.Path) ? Request.Query["access_token"].ToString() : "";
         if (token.Length == 0 && Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             token = header["Bearer ".Length..].Trim();

@@ -10,7 +10,7 @@ namespace Omni.Identity.Customers;
 public sealed record Resolution(Guid CustomerId, bool Created, string NormalizedAddress);
 
 /// <summary>Finds the customer behind an address, or creates one; the unique index settles races.</summary>
-public sealed class CustomerResolver(IdentityDbContext db, AddressNormalizer normalizer, TimeProvider clock)
+public sealed class CustomerResolver(IdentityDbContext db, AddressNormalizer normalizer, LastSeenRecorder lastSeen, TimeProvider clock)
 {
     // last-seen is informative, not an audit trail: refresh it at most once a minute per identity.
     private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
@@ -27,7 +27,7 @@ public sealed class CustomerResolver(IdentityDbContext db, AddressNormalizer nor
                 .FirstOrDefaultAsync(cancellationToken);
             if (existing is not null)
             {
-                if (now - existing.LastSeenAt > LastSeenResolution) await TouchAsync(existing.Id, existing.CustomerId, now, cancellationToken);
+                if (now - existing.LastSeenAt > LastSeenResolution) lastSeen.Seen(existing.Id, existing.CustomerId, now);
                 return new Resolution(existing.CustomerId, Created: false, normalized);
             }
 
@@ -62,11 +62,5 @@ public sealed class CustomerResolver(IdentityDbContext db, AddressNormalizer nor
                 db.ChangeTracker.Clear();
             }
         }
-    }
-
-    private async Task TouchAsync(Guid identityId, Guid customerId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await db.Identities.Where(i => i.Id == identityId).ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSeenAt, now), cancellationToken);
-        await db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSeenAt, now), cancellationToken);
     }
 }

@@ -18,6 +18,8 @@ public static class IdentityServiceExtensions
         builder.Services.AddOptions<IdentityOptions>().BindConfiguration("Identity");
         builder.Services.AddSingleton<AddressNormalizer>();
         builder.Services.AddScoped<CustomerResolver>();
+        builder.Services.AddSingleton<LastSeenRecorder>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LastSeenRecorder>());
         builder.Services.AddScoped<Omni.Identity.Merging.MergeService>();
         builder.Services.AddScoped<Omni.Identity.Verification.VerificationCodes>();
         builder.Services.AddScoped<Omni.Identity.Verification.WebsiteVerification>();

@@ -42,11 +42,12 @@ public static class NoisyIdentities
             string e164;
             do
             {
+                // Numbers that exist: Dutch mobiles 06-1…5 and 06-8, Belgian 046…049, German 0151.
                 e164 = random.Next(10) switch
                 {
-                    < 8 => "+316" + random.Next(10_000_000, 100_000_000),          // Dutch mobile
-                    8 => "+324" + random.Next(60, 100) + random.Next(100_000, 1_000_000), // Belgian mobile
-                    _ => "+4915" + random.Next(1, 8) + random.Next(1_000_000, 10_000_000),  // German mobile
+                    < 8 => "+316" + "123458"[random.Next(6)] + random.Next(1_000_000, 10_000_000),
+                    8 => "+324" + random.Next(6, 10) + random.Next(1_000_000, 10_000_000),
+                    _ => "+49151" + random.Next(10_000_000, 100_000_000),
                 };
             } while (!usedPhones.Add(e164));
 

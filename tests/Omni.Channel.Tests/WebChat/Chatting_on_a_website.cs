@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Omni.Channel.Accounts;
+using Omni.Channel.Grpc;
 using Omni.Channel.Messages;
+using Omni.Channel.Outbound;
 using Omni.Channel.Tests.Support;
 using Omni.Channel.WebChat;
 using Omni.Testing;
@@ -150,6 +154,31 @@ public sealed class Chatting_on_a_website(ChannelServiceFixture fixture)
         await Eventually.True(() => Task.FromResult(otherTab.TypingNotices == 1), "the typing notice in the other tab");
         Assert.Empty(typist.Pushed);
         Assert.Equal(0, typist.TypingNotices);
+    }
+
+    [Fact]
+    public async Task A_reply_handed_over_by_another_channel_instance_reaches_the_page_through_the_redis_backplane()
+    {
+        var site = await fixture.NewSiteAsync();
+        using var http = fixture.Channel.CreateClient();
+        var session = await http.StartSessionAsync(site);
+        await using var page = await fixture.OpenChatAsync(site, session.VisitorToken);
+        await using var otherInstance = new ConnectedServiceFactory<ChannelGrpcService>(fixture.Infrastructure,
+            new Dictionary<string, GrpcServer> { [ChannelServiceFixture.IdentityClientName] = GrpcServer.InProcess(fixture.Identity) });
+        var account = await otherInstance.Services.GetRequiredService<WebChatSites>().FindAsync(site, CancellationToken.None);
+        var web = otherInstance.Services.GetServices<IOutboundTransport>().Single(t => t.Channel == "web");
+        var reply = new Message
+        {
+            Id = Guid.CreateVersion7(), Direction = MessageDirection.Outbound, Channel = "web", CustomerId = session.CustomerId,
+            SenderKind = VisitorToken.IdentityKind, SenderAddress = VisitorToken.VisitorId(session.VisitorToken),
+            Text = "Sent from the other instance", ReceivedAt = DateTimeOffset.UtcNow, Status = MessageStatus.Queued,
+        };
+
+        var result = await web.SendAsync(reply, new ChannelAccount { Id = account!.AccountId, Kind = "web", Name = "Test shop", Address = site }, CancellationToken.None);
+
+        Assert.IsType<TransportResult.Accepted>(result);
+        var pushed = await page.PushedMessageAsync(m => m.Id == reply.Id, "the reply from the other instance on the page");
+        Assert.Equal("Sent from the other instance", pushed.Text);
     }
 
     private static async Task<MessageDto> ReplyAsync(HttpClient http, Guid customerId, string text)
