@@ -60,10 +60,18 @@ public sealed class Chatting_in_the_web_widget(OmniSystem omni)
         await Eventually.True(async () => (await SentTextsAsync(page, "agent")).Contains("Hi! Order 4711 ships today."),
             "the agent's reply in the widget");
 
-        // A new visit to the page shows the whole conversation again.
+        // A photo goes up as a message of its own; a file over the limit is refused before it leaves the page.
+        await page.SetInputFilesAsync("[data-omni=file]", new FilePayload { Name = "parcel.png", MimeType = "image/png", Buffer = OnePixelPng });
+        await Eventually.True(async () => await page.Locator("[data-omni=message][data-id] [data-omni=attachment]").CountAsync() == 1,
+            "the photo as a message with its attachment");
+        await page.SetInputFilesAsync("[data-omni=file]", new FilePayload { Name = "huge.png", MimeType = "image/png", Buffer = new byte[6 * 1024 * 1024] });
+        await Eventually.True(async () => await page.Locator("[data-omni=error]").IsVisibleAsync(), "the widget saying the file is too large");
+
+        // A new visit to the page shows the whole conversation again, oldest first.
         await page.ReloadAsync();
         await page.ClickAsync("[data-omni=launcher]");
-        await Eventually.True(async () => await AllTextsAsync(page) is ["Hello from the shop's page: where is order 4711?", .., "Hi! Order 4711 ships today."],
+        await Eventually.True(async () => InOrder(await AllTextsAsync(page),
+                "Hello from the shop's page: where is order 4711?", "Hi! Order 4711 ships today.", "parcel.png"),
             "the conversation after a reload, oldest first");
     }
 
@@ -95,6 +103,14 @@ public sealed class Chatting_in_the_web_widget(OmniSystem omni)
 
     private static async Task<string[]> AllTextsAsync(IPage page) =>
         [.. await page.Locator("[data-omni=message] p").AllInnerTextsAsync()];
+
+    /// <summary>Each text shown once, in this order (Omni's own notices to the customer may stand between them).</summary>
+    private static bool InOrder(string[] shown, params string[] expected) =>
+        expected.All(text => shown.Count(s => s == text) == 1)
+        && expected.Select(text => Array.IndexOf(shown, text)).Zip(expected.Select(text => Array.IndexOf(shown, text)).Skip(1)).All(pair => pair.First < pair.Second);
+
+    private static readonly byte[] OnePixelPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 
     private static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
     {
