@@ -81,6 +81,19 @@ public static class Extensions
     /// <summary>Maps /health (every check: ready to take traffic) and /alive (the process answers).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Probes arrive every few seconds; their request spans are filtered out, and the database and broker calls
+        // the checks make would otherwise each show up as a trace of its own.
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(HealthEndpointPath) || context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+            {
+                using (SuppressInstrumentationScope.Begin()) await next(context);
+            }
+            else
+            {
+                await next(context);
+            }
+        });
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         return app;
