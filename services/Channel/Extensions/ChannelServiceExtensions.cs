@@ -20,7 +20,10 @@ public static class ChannelServiceExtensions
     {
         builder.AddServiceDatabase<ChannelDbContext>("channel-db");
         builder.AddOmniMessaging<ChannelDbContext>("channel", bus =>
-            bus.AddConsumer<Notifications.StatusChangedConsumer, Notifications.StatusChangedConsumerDefinition>());
+        {
+            bus.AddConsumer<Notifications.StatusChangedConsumer, Notifications.StatusChangedConsumerDefinition>();
+            bus.AddConsumer<CustomerMergesConsumer, CustomerMergesConsumerDefinition>();
+        });
 
         builder.Services.AddGrpcClient<IdentityApi.IdentityApiClient>(client =>
             client.Address = new Uri(builder.Configuration["Omni:IdentityGrpc"] ?? "http://_grpc.identity"));
