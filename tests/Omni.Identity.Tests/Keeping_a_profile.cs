@@ -75,3 +75,23 @@ public sealed class Keeping_a_profile(IdentityServiceFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }
+
+[Collection(IdentityCollection.Name)]
+public sealed class Refusing_unreadable_bodies(IdentityServiceFixture fixture)
+{
+    [Theory]
+    [InlineData("{\"displayName\": ", "displayName")]
+    [InlineData("not json at all", "$")]
+    [InlineData("{\"attributes\": [1, 2]}", "attributes")]
+    public async Task Answers_400_problem_details_naming_where_the_json_went_wrong(string body, string field)
+    {
+        var id = (await fixture.Grpc.ResolveCustomerAsync(new ResolveCustomerRequest { Kind = "web-visitor", Address = "v-" + Guid.NewGuid() })).CustomerId;
+        using var agent = fixture.Service.CreateClient();
+
+        var response = await agent.PatchAsync($"/api/v1/customers/{id}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync());
+    }
+}
