@@ -5,9 +5,8 @@ namespace Omni.Channel.Tests.Support;
 public sealed record InboundWorkRow(int Attempts, string? LastError);
 
 /// <summary>Reads the channel's own tables, to see what was (or was not) stored behind the API.</summary>
-public sealed class ChannelDatabase(string connectionString)
+public sealed class ChannelDatabase(string connectionString) : SqlReader(connectionString)
 {
-    public string ConnectionString { get; } = connectionString;
 
     /// <summary>Messages that carry <paramref name="marker"/> in their sender address, external id or text.</summary>
     public Task<long> CountMessagesMarkedAsync(string marker) => ScalarAsync<long>(
@@ -33,19 +32,4 @@ public sealed class ChannelDatabase(string connectionString)
     /// <summary>Outbox rows of any type whose body names the message.</summary>
     public Task<long> CountOutboxRowsAboutAsync(Guid messageId) => ScalarAsync<long>(
         """SELECT count(*) FROM outbox_messages WHERE "Body" ->> 'messageId' = @id""", ("id", messageId.ToString()));
-
-    private async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
 }

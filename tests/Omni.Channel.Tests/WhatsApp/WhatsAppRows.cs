@@ -1,3 +1,4 @@
+using Omni.Channel.Tests.Support;
 using System.Text.Json;
 using Npgsql;
 
@@ -9,7 +10,7 @@ public sealed record StoredMessage(Guid Id, string Channel, string Direction, st
 public sealed record StoredAttachment(string FileName, string ContentType, long Size, bool HasContent, string? ProviderReference);
 
 /// <summary>Reads the channel's tables behind the webhooks, to see what was (or was not) stored.</summary>
-public sealed class WhatsAppRows(string connectionString)
+public sealed class WhatsAppRows(string connectionString) : SqlReader(connectionString)
 {
     public async Task<StoredMessage?> MessageAsync(string externalId)
     {
@@ -61,20 +62,5 @@ public sealed class WhatsAppRows(string connectionString)
         command.Parameters.AddWithValue("by", by);
         command.Parameters.AddWithValue("id", externalId);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        return connection;
     }
 }

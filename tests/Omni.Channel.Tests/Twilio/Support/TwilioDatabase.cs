@@ -1,3 +1,4 @@
+using Omni.Channel.Tests.Support;
 using System.Text.Json;
 using Npgsql;
 
@@ -10,7 +11,7 @@ public sealed record StoredMessage(
 public sealed record StoredAttachment(string FileName, string ContentType, string? ProviderReference);
 
 /// <summary>Reads the Twilio channel's own database, to see what was (or was not) stored behind the webhooks.</summary>
-public sealed class TwilioDatabase(string connectionString)
+public sealed class TwilioDatabase(string connectionString) : SqlReader(connectionString)
 {
     public Task<long> CountByExternalIdAsync(string externalId) =>
         ScalarAsync<long>("""SELECT count(*) FROM messages WHERE "ExternalId" = @value""", ("value", externalId));
@@ -66,20 +67,5 @@ public sealed class TwilioDatabase(string connectionString)
                 JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(11)) ?? []));
         }
         return messages;
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        return connection;
     }
 }
