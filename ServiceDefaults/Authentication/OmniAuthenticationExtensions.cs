@@ -14,7 +14,7 @@ public static class OmniAuthenticationExtensions
 {
     /// <summary>
     /// Validates Omni agent tokens (JwtBearer: ES256, issuer, audience, lifetime) and adds the "agent", "supervisor"
-    /// and "admin" policies. Keys come from <c>Identity:SigningKey</c> when this process holds it (identity itself),
+    /// "admin" and "editor" policies. Keys come from <c>Identity:SigningKey</c> when this process holds it (identity itself),
     /// else from identity's JWKS through service discovery (<c>Omni:Authentication:JwksAddress</c>). 401 and 403 are
     /// problem details.
     /// </summary>
@@ -62,7 +62,18 @@ public static class OmniAuthenticationExtensions
 
             options.Events = new JwtBearerEvents
             {
-                OnMessageReceived = context => localKey is null ? FetchKeyIfUnknownAsync(context) : Task.CompletedTask,
+                OnMessageReceived = context =>
+                {
+                    // Browsers cannot set headers on WebSockets or server-sent events: SignalR's clients send the
+                    // token as access_token in the query, accepted on hub paths only.
+                    if (string.IsNullOrEmpty(context.Request.Headers.Authorization) &&
+                        context.Request.Path.StartsWithSegments("/hubs") &&
+                        context.Request.Query["access_token"].ToString() is { Length: > 0 } queryToken)
+                    {
+                        context.Token = queryToken;
+                    }
+                    return localKey is null ? FetchKeyIfUnknownAsync(context) : Task.CompletedTask;
+                },
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
@@ -86,18 +97,22 @@ public static class OmniAuthenticationExtensions
                 .RequireRole(OmniRoles.Supervisor, OmniRoles.Admin))
             .AddPolicy(OmniPolicies.Admin, policy => policy
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
-                .RequireRole(OmniRoles.Admin));
+                .RequireRole(OmniRoles.Admin))
+            .AddPolicy(OmniPolicies.Editor, policy => policy
+                .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+                .RequireRole(OmniRoles.Editor, OmniRoles.Admin));
         return builder;
     }
 
     private static async Task FetchKeyIfUnknownAsync(MessageReceivedContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return;
+        var token = context.Token ?? (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null);
+        if (string.IsNullOrEmpty(token)) return;
         string? keyId;
         try
         {
-            keyId = new JsonWebToken(header["Bearer ".Length..].Trim()).Kid;
+            keyId = new JsonWebToken(token).Kid;
         }
         catch (Exception ex) when (ex is ArgumentException or SecurityTokenException)
         {

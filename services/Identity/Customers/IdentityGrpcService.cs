@@ -87,4 +87,19 @@ public sealed class IdentityGrpcService(CustomerResolver resolver, IdentityDbCon
             _ => throw new RpcException(new Status(StatusCode.NotFound, "site: unknown")),
         };
     }
+
+    public override async Task<ListAgentsReply> ListAgents(ListAgentsRequest request, ServerCallContext context)
+    {
+        var agents = await db.Agents.AsNoTracking().OrderBy(a => a.CreatedAt)
+            .Select(a => new { a.Id, a.Name, a.Roles, Disabled = a.DisabledAt != null })
+            .ToListAsync(context.CancellationToken);
+        var reply = new ListAgentsReply();
+        reply.Agents.AddRange(agents.Select(a =>
+        {
+            var account = new AgentAccount { AgentId = a.Id.ToString(), Name = a.Name, Disabled = a.Disabled };
+            account.Roles.AddRange(a.Roles);
+            return account;
+        }));
+        return reply;
+    }
 }

@@ -6,20 +6,26 @@ using Omni.Routing.Data;
 
 namespace Omni.Routing.Conversations;
 
+/// <summary>
+/// A conversation at a glance: its state (new, bot, queued, assigned, waiting-on-customer, resolved, closed), the
+/// queue it waits or waited in, the agent who has (or had) it, and the resolved conversation it reopens (a repeat contact).
+/// </summary>
 public sealed record ConversationSummaryDto(
-    Guid Id, Guid CustomerId, string Status, DateTimeOffset OpenedAt, DateTimeOffset LastMessageAt, string LastChannel, int MessageCount);
+    Guid Id, Guid CustomerId, string Status, DateTimeOffset OpenedAt, DateTimeOffset LastMessageAt, string LastChannel, int MessageCount,
+    Guid? QueueId, Guid? AgentId, Guid? ReopenedFromId);
 
 public sealed record ConversationMessageDto(Guid Id, string Channel, string Direction, string Text, DateTimeOffset ReceivedAt, string Status);
 
+/// <summary>One conversation for the desk: as <see cref="ConversationSummaryDto"/>, with what the customer told the bot and every message.</summary>
 public sealed record ConversationDto(
     Guid Id, Guid CustomerId, string Status, DateTimeOffset OpenedAt, DateTimeOffset LastMessageAt, string LastChannel,
-    IReadOnlyList<ConversationMessageDto> Messages);
+    Guid? QueueId, Guid? AgentId, Guid? ReopenedFromId, string? Summary, IReadOnlyList<ConversationMessageDto> Messages);
 
 public static class ConversationsApi
 {
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
-        var conversations = app.MapGroup("/api/v1/conversations").WithTags("Conversations");
+        var conversations = app.MapGroup("/api/v1/conversations").WithTags("Conversations").RequireAuthorization(Omni.Authentication.OmniPolicies.Agent);
 
         conversations.MapGet("/", ListForCustomer)
             .WithName("ListConversations")
@@ -48,7 +54,7 @@ public static class ConversationsApi
             .Where(c => c.CustomerId == id)
             .OrderByDescending(c => c.OpenedAt)
             .Select(c => new ConversationSummaryDto(
-                c.Id, c.CustomerId, c.Status.ToString().ToLower(), c.OpenedAt, c.LastMessageAt, c.LastChannel, c.Messages.Count))
+                c.Id, c.CustomerId, c.State, c.OpenedAt, c.LastMessageAt, c.LastChannel, c.Messages.Count, c.QueueId, c.AgentId, c.ReopenedFromId))
             .ToArrayAsync(cancellationToken);
         return TypedResults.Ok(list);
     }
@@ -87,7 +93,8 @@ public static class ConversationsApi
             .Select(m => new ConversationMessageDto(Guid.Parse(m.MessageId), m.Channel, m.Direction, m.Text, m.ReceivedAt.ToDateTimeOffset(), m.Status))
             .ToList();
         return TypedResults.Ok(new ConversationDto(
-            conversation.Id, conversation.CustomerId, conversation.Status.ToString().ToLowerInvariant(),
-            conversation.OpenedAt, conversation.LastMessageAt, conversation.LastChannel, messages));
+            conversation.Id, conversation.CustomerId, conversation.State,
+            conversation.OpenedAt, conversation.LastMessageAt, conversation.LastChannel,
+            conversation.QueueId, conversation.AgentId, conversation.ReopenedFromId, conversation.Summary, messages));
     }
 }
