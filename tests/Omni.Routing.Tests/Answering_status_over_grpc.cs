@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Omni.Routing.Conversations;
 using Omni.Routing.Grpc;
 using Xunit;
 
@@ -20,7 +21,7 @@ public sealed class Answering_status_over_grpc(RoutingServiceFixture fixture)
         var status = await fixture.Grpc.GetConversationStatusAsync(new GetConversationStatusRequest { CustomerId = customer.ToString() });
 
         Assert.Equal(conversation.Id.ToString(), status.ConversationId);
-        Assert.Equal("open", status.State);
+        Assert.True(ConversationState.IsOpen(status.State), status.State);
         Assert.Equal(2, status.MessageCount);
         Assert.Equal("sms", status.LastChannel);
         Assert.Equal(second.ReceivedAt, status.LastMessageAt.ToDateTimeOffset());

@@ -1,3 +1,4 @@
+using Omni.Routing.Conversations;
 using Xunit;
 
 namespace Omni.Routing.Tests;
@@ -14,7 +15,7 @@ public sealed class Attaching_messages_to_conversations(RoutingServiceFixture fi
         await fixture.DeliverAsync(first);
 
         var opened = Assert.Single(await fixture.ConversationsOfAsync(customer));
-        Assert.Equal("open", opened.Status);
+        Assert.Equal(ConversationState.Bot, opened.Status);
         Assert.Equal(customer, opened.CustomerId);
         Assert.Equal(1, opened.MessageCount);
         Assert.Equal("sms", opened.LastChannel);
@@ -25,7 +26,7 @@ public sealed class Attaching_messages_to_conversations(RoutingServiceFixture fi
 
         var joined = Assert.Single(await fixture.ConversationsOfAsync(customer));
         Assert.Equal(opened.Id, joined.Id);
-        Assert.Equal("open", joined.Status);
+        Assert.True(ConversationState.IsOpen(joined.Status), joined.Status);
         Assert.Equal(2, joined.MessageCount);
         Assert.Equal("whatsapp", joined.LastChannel);
         Assert.Equal(second.ReceivedAt, joined.LastMessageAt);
@@ -56,7 +57,7 @@ public sealed class Attaching_messages_to_conversations(RoutingServiceFixture fi
         await Task.WhenAll(messages.Select(m => fixture.DeliverAsync(m)));
 
         var conversation = Assert.Single(await fixture.ConversationsOfAsync(customer));
-        Assert.Equal("open", conversation.Status);
+        Assert.True(ConversationState.IsOpen(conversation.Status), conversation.Status);
         Assert.Equal(messages.Count, conversation.MessageCount);
     }
 

@@ -1,14 +1,16 @@
 extern alias channel;
 
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using channel::Omni.Channel.Messages;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using channel::Omni.Channel.Messages;
-using Omni.Channel.Tests.Support;
 using Omni.Contracts.Channel;
+using Omni.Contracts.Routing;
 using Omni.Identity.Customers;
 using Omni.Routing.Conversations;
 using Omni.Routing.Grpc;
+using Omni.Routing.Queues;
 using Omni.Routing.Tests.Support;
 using Omni.Testing;
 using StackExchange.Redis;
@@ -18,15 +20,31 @@ namespace Omni.Routing.Tests;
 
 /// <summary>
 /// Real servers; identity, channel and routing hosted in-process and wired as in production (channel resolves senders
-/// through identity, routing fetches transcripts from channel); a bus of the test's own to publish
-/// <see cref="MessageReceived"/> as the channel would; and routing's session cache read directly.
+/// through identity, routing fetches transcripts from channel and lists agents from identity); a signing key of this
+/// run that identity signs with and routing validates with; a bus of the test's own to publish what other services
+/// would and to see what routing publishes; and routing's Redis read directly.
 /// </summary>
+/// <remarks>
+/// Routing runs with short timeouts (<see cref="OfferTimeout"/>, <see cref="BotAnswerTimeout"/>) so that lapses happen
+/// within a test. The default queue is given a skill no test agent has: conversations other tests leave waiting there
+/// are never offered to the agents of another test. Every test makes its own queues (with a skill and a topic of their
+/// own) and its own agents.
+/// </remarks>
 public sealed class RoutingServiceFixture : IAsyncLifetime
 {
+    public static readonly TimeSpan OfferTimeout = TimeSpan.FromSeconds(4);
+
+    public static readonly TimeSpan BotAnswerTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The skill the default queue asks for in these tests; no test agent has it.</summary>
+    public const string DefaultQueueSkill = "general";
+
     private TestBus? _bus;
     private ConnectionMultiplexer? _redis;
 
     public TestInfrastructure Infrastructure { get; } = new();
+
+    public Tokens Tokens { get; } = new();
 
     public ServiceFactory<IdentityGrpcService> Identity { get; private set; } = null!;
 
@@ -39,20 +57,38 @@ public sealed class RoutingServiceFixture : IAsyncLifetime
     /// <summary>What routing's endpoints have finished handling.</summary>
     public ConsumedMessages Consumed { get; } = new();
 
+    /// <summary>Every StatusChanged routing published, as the channel receives them.</summary>
+    public ReceivedMessages<StatusChanged> StatusChanges { get; } = new();
+
+    /// <summary>Every SendMessage command routing published (agents' replies), as the channel receives them.</summary>
+    public ReceivedMessages<SendMessage> SendCommands { get; } = new();
+
+    /// <summary>Routing's Redis (session context, presence), read directly.</summary>
     public IDatabase SessionCache => _redis!.GetDatabase();
+
+    public QueueDto DefaultQueue { get; private set; } = null!;
+
+    /// <summary>Routing's settings in these tests (and for a second routing host on the same database).</summary>
+    public IReadOnlyDictionary<string, string?> RoutingSettings => new Dictionary<string, string?>
+    {
+        ["Identity:SigningKey"] = Tokens.SigningKeyPem,
+        ["Routing:OfferTimeout"] = OfferTimeout.ToString(),
+        ["Routing:BotAnswerTimeout"] = BotAnswerTimeout.ToString(),
+        ["Routing:RouterInterval"] = "00:00:00.250",
+    };
 
     public async Task InitializeAsync()
     {
         await Infrastructure.InitializeAsync();
 
-        Identity = new ServiceFactory<IdentityGrpcService>(Infrastructure);
+        Identity = new ServiceFactory<IdentityGrpcService>(Infrastructure,
+            new Dictionary<string, string?> { ["Identity:SigningKey"] = Tokens.SigningKeyPem });
         Channel = new ConnectedServiceFactory<ChannelGrpcService>(Infrastructure,
             new Dictionary<string, GrpcServer> { ["IdentityApiClient"] = GrpcServer.InProcess(Identity) });
-        Routing = new ConnectedServiceFactory<RoutingGrpcService>(Infrastructure,
-            new Dictionary<string, GrpcServer> { ["ChannelApiClient"] = GrpcServer.InProcess(Channel) });
+        Routing = NewRoutingHost();
         Grpc = new RoutingApi.RoutingApiClient(Routing.CreateGrpcChannel());
 
-        // Routing's queue must be bound before anything is published to it.
+        // Routing's queues must be bound before anything is published to them.
         var routingBus = Routing.Services.GetRequiredService<IBusControl>();
         routingBus.ConnectConsumeObserver(Consumed);
         using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
@@ -60,15 +96,56 @@ public sealed class RoutingServiceFixture : IAsyncLifetime
             while (routingBus.CheckHealth().Status != BusHealthStatus.Healthy) await Task.Delay(50, timeout.Token);
         }
 
-        _bus = await TestBus.StartAsync(Infrastructure.ConnectionStrings["bus"], _ => { });
+        _bus = await TestBus.StartAsync(Infrastructure.ConnectionStrings["bus"], rabbit =>
+        {
+            StatusChanges.Bind(rabbit, "routing-tests-status-changed");
+            SendCommands.Bind(rabbit, "routing-tests-send-message");
+        });
         _redis = await ConnectionMultiplexer.ConnectAsync(Infrastructure.ConnectionStrings["session-cache"]);
+
+        using var supervisor = Client(Tokens.Supervisor());
+        var general = (await supervisor.GetFromJsonAsync<QueueDto[]>("/api/v1/queues"))!.Single(q => q.IsDefault);
+        var closed = await supervisor.PutAsJsonAsync($"/api/v1/queues/{general.Id}", new
+        {
+            name = general.Name,
+            description = general.Description,
+            requiredSkills = new Dictionary<string, int> { [DefaultQueueSkill] = 1 },
+            isDefault = true,
+        });
+        closed.EnsureSuccessStatusCode();
+        DefaultQueue = (await closed.Content.ReadFromJsonAsync<QueueDto>())!;
     }
+
+    /// <summary>A routing host with this fixture's settings; its gRPC clients reach the in-process channel and identity unless told otherwise.</summary>
+    public ConnectedServiceFactory<RoutingGrpcService> NewRoutingHost(IReadOnlyDictionary<string, GrpcServer>? grpcClients = null) =>
+        new(Infrastructure,
+            grpcClients ?? new Dictionary<string, GrpcServer>
+            {
+                ["ChannelApiClient"] = GrpcServer.InProcess(Channel),
+                ["IdentityApiClient"] = GrpcServer.InProcess(Identity),
+            },
+            RoutingSettings);
+
+    /// <summary>A client of routing's HTTP API carrying <paramref name="token"/> (none when null).</summary>
+    public HttpClient Client(string? token)
+    {
+        var client = Routing.CreateClient();
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client of routing's HTTP API signed in as a supervisor.</summary>
+    public HttpClient SupervisorClient() => Client(Tokens.Supervisor());
 
     /// <summary>
     /// Publishes a MessageReceived as the channel's outbox does (with a bus message id of its own), waits until routing
     /// has handled it and returns that bus message id.
     /// </summary>
-    public async Task<Guid> DeliverAsync(MessageReceived message, Guid? busMessageId = null, int handledTimes = 1)
+    public Task<Guid> DeliverAsync(MessageReceived message, Guid? busMessageId = null, int handledTimes = 1) =>
+        PublishAsync(message, busMessageId, handledTimes);
+
+    /// <summary>Publishes <paramref name="message"/> as its owning service would, and waits until routing has handled it.</summary>
+    public async Task<Guid> PublishAsync<T>(T message, Guid? busMessageId = null, int handledTimes = 1) where T : class
     {
         var id = busMessageId ?? Guid.CreateVersion7();
         await _bus!.Bus.Publish(message, context => context.MessageId = id);
@@ -78,7 +155,7 @@ public sealed class RoutingServiceFixture : IAsyncLifetime
 
     public async Task<ConversationSummaryDto[]> ConversationsOfAsync(Guid customerId)
     {
-        using var http = Routing.CreateClient();
+        using var http = SupervisorClient();
         return (await http.GetFromJsonAsync<ConversationSummaryDto[]>($"/api/v1/conversations?customerId={customerId}"))!;
     }
 

@@ -4,8 +4,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using channel::Omni.Channel.Messages;
-using Omni.Channel.Tests.Support;
 using Omni.Routing.Conversations;
+using Omni.Routing.Tests.Support;
 using Omni.Testing;
 using Xunit;
 
@@ -28,11 +28,11 @@ public sealed class Serving_conversations(RoutingServiceFixture fixture)
 
         var summary = await Eventually.Get(async () =>
             (await fixture.ConversationsOfAsync(customerId)).SingleOrDefault(c => c.MessageCount == 2), "both messages to be attached");
-        using var routingHttp = fixture.Routing.CreateClient();
+        using var routingHttp = fixture.SupervisorClient();
         var conversation = (await routingHttp.GetFromJsonAsync<ConversationDto>($"/api/v1/conversations/{summary.Id}"))!;
 
         Assert.Equal(customerId, conversation.CustomerId);
-        Assert.Equal("open", conversation.Status);
+        Assert.True(ConversationState.IsOpen(conversation.Status), conversation.Status);
         Assert.Equal("whatsapp", conversation.LastChannel);
         // The customer's own messages; the service's replies and notices (outbound) may sit between them.
         var inbound = conversation.Messages.Where(m => m.Direction == "inbound").ToList();
@@ -55,7 +55,7 @@ public sealed class Serving_conversations(RoutingServiceFixture fixture)
             fixture.DeliverAsync(Received.On(customerId, "web", received.ReceivedAt.AddMilliseconds(-i)))));
         var summary = await Eventually.Get(async () =>
             (await fixture.ConversationsOfAsync(customerId)).SingleOrDefault(c => c.MessageCount == 501), "all 501 messages to be attached");
-        using var routingHttp = fixture.Routing.CreateClient();
+        using var routingHttp = fixture.SupervisorClient();
 
         var response = await routingHttp.GetAsync($"/api/v1/conversations/{summary.Id}");
 
@@ -71,9 +71,13 @@ public sealed class Serving_conversations(RoutingServiceFixture fixture)
         await fixture.DeliverAsync(Received.On(customer, "web"));
         var conversation = Assert.Single(await fixture.ConversationsOfAsync(customer));
         // A second routing instance on the same database whose channel address has nobody listening.
-        await using var cutOff = new ConnectedServiceFactory<RoutingGrpcService>(fixture.Infrastructure,
-            new Dictionary<string, GrpcServer> { ["ChannelApiClient"] = GrpcServer.At($"http://127.0.0.1:{ClosedLoopbackPort()}") });
+        await using var cutOff = fixture.NewRoutingHost(new Dictionary<string, GrpcServer>
+        {
+            ["ChannelApiClient"] = GrpcServer.At($"http://127.0.0.1:{ClosedLoopbackPort()}"),
+            ["IdentityApiClient"] = GrpcServer.InProcess(fixture.Identity),
+        });
         using var http = cutOff.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", fixture.Tokens.Supervisor());
 
         var response = await http.GetAsync($"/api/v1/conversations/{conversation.Id}");
 
@@ -90,27 +94,38 @@ public sealed class Serving_conversations(RoutingServiceFixture fixture)
     [Fact]
     public async Task Answers_400_naming_customerId_when_listing_without_it()
     {
-        using var http = fixture.Routing.CreateClient();
+        using var http = fixture.SupervisorClient();
 
         var response = await http.GetAsync("/api/v1/conversations");
 
-        Assert.Equal(["customerId"], await ProblemFieldsAsync(response));
+        Assert.Equal(["customerId"], await Scenarios.ProblemFieldsAsync(response));
     }
 
     [Fact]
     public async Task Answers_400_naming_customerId_when_it_is_not_a_uuid()
     {
-        using var http = fixture.Routing.CreateClient();
+        using var http = fixture.SupervisorClient();
 
         var response = await http.GetAsync("/api/v1/conversations?customerId=not-a-uuid");
 
-        Assert.Equal(["customerId"], await ProblemFieldsAsync(response));
+        Assert.Equal(["customerId"], await Scenarios.ProblemFieldsAsync(response));
+    }
+
+    [Fact]
+    public async Task Answers_401_problem_to_a_caller_without_a_token()
+    {
+        using var anonymous = fixture.Client(token: null);
+
+        var response = await anonymous.GetAsync($"/api/v1/conversations?customerId={Guid.CreateVersion7()}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
     public async Task Answers_404_for_an_unknown_conversation()
     {
-        using var http = fixture.Routing.CreateClient();
+        using var http = fixture.SupervisorClient();
 
         var response = await http.GetAsync($"/api/v1/conversations/{Guid.CreateVersion7()}");
 
@@ -134,12 +149,4 @@ public sealed class Serving_conversations(RoutingServiceFixture fixture)
     private static Task<MessageDto> SettledAsync(HttpClient channel, Guid id) =>
         Eventually.Get(async () => await channel.GetFromJsonAsync<MessageDto>($"/api/v1/messages/{id}") is { Status: "received" } m ? m : null,
             $"message {id} to be received");
-
-    private static async Task<string[]> ProblemFieldsAsync(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Select(p => p.Name).ToArray() : [];
-    }
 }

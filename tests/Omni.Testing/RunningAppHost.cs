@@ -24,8 +24,11 @@ public sealed class RunningAppHost : IAsyncDisposable
     /// <summary>This run's data folder (Omni:DataPath); its <c>secrets/</c> hold what the AppHost generated, such as the admin's password.</summary>
     public string DataPath => _dataPath;
 
-    /// <summary>Starts the AppHost; with <paramref name="infrastructureOnly"/> just PostgreSQL, Redis and RabbitMQ.</summary>
-    public static async Task<RunningAppHost> StartAsync(bool infrastructureOnly, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the AppHost; with <paramref name="infrastructureOnly"/> just PostgreSQL, Redis and RabbitMQ. The demo accounts
+    /// <c>./omni up</c> sets up come only with <paramref name="demo"/>: a test sets up what it needs itself.
+    /// </summary>
+    public static async Task<RunningAppHost> StartAsync(bool infrastructureOnly, CancellationToken cancellationToken, bool demo = false)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "omni-run-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dataPath);
@@ -33,7 +36,7 @@ public sealed class RunningAppHost : IAsyncDisposable
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dataPath, (UnixFileMode)0b111_101_101);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Omni_AppHost>(
-            [$"Omni:InfrastructureOnly={infrastructureOnly}", $"Omni:DataPath={dataPath}"], cancellationToken);
+            [$"Omni:InfrastructureOnly={infrastructureOnly}", $"Omni:DataPath={dataPath}", $"Omni:Demo={demo}"], cancellationToken);
         // The servers' and services' own chatter stays in their resource logs; only trouble reaches the runner's console.
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         var app = await builder.BuildAsync(cancellationToken);

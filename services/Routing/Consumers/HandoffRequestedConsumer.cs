@@ -30,11 +30,13 @@ public sealed class HandoffRequestedConsumer(RoutingDbContext db, ConversationQu
         var conversation = await db.Conversations
             .FromSqlInterpolated($"SELECT *, xmin FROM conversations WHERE \"Id\" = {handoff.ConversationId} FOR UPDATE")
             .FirstOrDefaultAsync(context.CancellationToken);
-        if (conversation is null || conversation.State is not (ConversationState.New or ConversationState.Bot)) return;
+        if (conversation is null || !ConversationState.IsOpen(conversation.State)) return;
 
-        conversation.Topic = handoff.Topic ?? conversation.Topic;
-        conversation.Language = handoff.Language ?? conversation.Language;
+        // What the bot learned reaches the agent even when the conversation went to a person before the handoff arrived.
+        conversation.Topic = handoff.Topic?.Trim().ToLowerInvariant() ?? conversation.Topic;
+        conversation.Language = handoff.Language?.Trim().ToLowerInvariant() ?? conversation.Language;
         conversation.Summary = handoff.Summary is { Length: > 2000 } summary ? summary[..2000] : handoff.Summary ?? conversation.Summary;
+        if (conversation.State is not (ConversationState.New or ConversationState.Bot)) return;
         await queueing.EnterAsync(conversation, Reasons.GetValueOrDefault(handoff.Reason, $"the bot handed over ({handoff.Reason})."), context.CancellationToken);
         inbox.AfterCommit(() =>
         {

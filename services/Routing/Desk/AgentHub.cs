@@ -47,7 +47,7 @@ public sealed record TransferNotice(Guid ConversationId, Guid CustomerId, Guid? 
 /// and can accept or decline offers here as over HTTP.
 /// </summary>
 [Authorize(Policy = OmniPolicies.Agent)]
-public sealed class AgentHub(PresenceStore presence, DeskActions actions) : Hub<IAgentDesk>
+public sealed class AgentHub(PresenceStore presence, DeskActions actions, Omni.Routing.Data.RoutingDbContext db, TimeProvider clock) : Hub<IAgentDesk>
 {
     public const string Path = "/hubs/agent";
 
@@ -77,7 +77,11 @@ public sealed class AgentHub(PresenceStore presence, DeskActions actions) : Hub<
     public async Task<string> Heartbeat() =>
         await presence.HeartbeatAsync(AgentId) ? (await presence.GetAsync(AgentId)).State : PresenceStates.Offline;
 
-    public async Task SetPresence(string state) => Raise(await actions.SetPresenceAsync(AgentId, state, Context.ConnectionAborted));
+    public async Task SetPresence(string state)
+    {
+        await AgentsApi.EnsureKnownAsync(db, Context.User!, clock, Context.ConnectionAborted);
+        Raise(await actions.SetPresenceAsync(AgentId, state, Context.ConnectionAborted));
+    }
 
     public async Task Accept(Guid conversationId) => Raise(await actions.AcceptAsync(conversationId, AgentId, Context.ConnectionAborted));
 

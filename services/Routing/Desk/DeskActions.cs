@@ -43,7 +43,10 @@ public sealed class DeskActions(
 
     public async Task<DeskOutcome> AcceptAsync(Guid conversationId, Guid agentId, CancellationToken cancellationToken)
     {
-        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
+        // The row is locked until commit: a customer's message or the router's bookkeeping waits instead of turning
+        // the agent's action into a conflict.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var conversation = await LockAsync(conversationId, cancellationToken);
         if (conversation is null) return new DeskOutcome.NotFound("Conversation");
         if (conversation.AgentId == agentId && conversation.State is ConversationState.Assigned or ConversationState.WaitingOnCustomer)
         {
@@ -66,6 +69,7 @@ public sealed class DeskActions(
         db.Enqueue(new ConversationAssigned(conversation.Id, conversation.CustomerId, agentId, conversation.QueueId, now), clock);
         db.Enqueue(new StatusChanged(conversation.Id, conversation.CustomerId, ConversationState.Assigned, null, null, agent.FirstName, now), clock);
         if (!await SaveAsync(cancellationToken)) return Changed();
+        await transaction.CommitAsync(cancellationToken);
 
         metrics.Assigned(waited);
         if (conversation.QueueId is { } queueId) waits.Estimator.RecordAssigned(queueId, waited, now);
@@ -76,7 +80,10 @@ public sealed class DeskActions(
 
     public async Task<DeskOutcome> DeclineAsync(Guid conversationId, Guid agentId, CancellationToken cancellationToken)
     {
-        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
+        // The row is locked until commit: a customer's message or the router's bookkeeping waits instead of turning
+        // the agent's action into a conflict.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var conversation = await LockAsync(conversationId, cancellationToken);
         if (conversation is null) return new DeskOutcome.NotFound("Conversation");
         if (conversation.OfferedAgentId != agentId || conversation.State != ConversationState.Queued)
         {
@@ -90,6 +97,7 @@ public sealed class DeskActions(
         conversation.Units = 0;
         db.Decide(conversation, "declined", "The agent declined the offer; it goes to the next agent.", now, agentId: agentId, actorId: agentId);
         if (!await SaveAsync(cancellationToken)) return Changed();
+        await transaction.CommitAsync(cancellationToken);
         metrics.OfferLapsed("declined");
         router.Notify();
         return DeskOutcome.Ok;
@@ -100,7 +108,10 @@ public sealed class DeskActions(
         text = text?.Trim();
         if (string.IsNullOrEmpty(text)) return new DeskOutcome.Invalid("text", "Required.");
         if (text.Length > MaxReplyLength) return new DeskOutcome.Invalid("text", $"At most {MaxReplyLength} characters.");
-        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
+        // The row is locked until commit: a customer's message or the router's bookkeeping waits instead of turning
+        // the agent's action into a conflict.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var conversation = await LockAsync(conversationId, cancellationToken);
         if (conversation is null) return new DeskOutcome.NotFound("Conversation");
         if (conversation.AgentId != agentId || conversation.State is not (ConversationState.Assigned or ConversationState.WaitingOnCustomer))
         {
@@ -121,12 +132,16 @@ public sealed class DeskActions(
         }
         conversation.State = ConversationState.WaitingOnCustomer;
         if (!await SaveAsync(cancellationToken)) return Changed();
+        await transaction.CommitAsync(cancellationToken);
         return new DeskOutcome.Done(new ReplyAccepted(messageId, conversation.LastChannel));
     }
 
     public async Task<DeskOutcome> ResolveAsync(Guid conversationId, Guid actorId, bool supervisor, CancellationToken cancellationToken)
     {
-        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
+        // The row is locked until commit: a customer's message or the router's bookkeeping waits instead of turning
+        // the agent's action into a conflict.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var conversation = await LockAsync(conversationId, cancellationToken);
         if (conversation is null) return new DeskOutcome.NotFound("Conversation");
         if (!ConversationState.IsOpen(conversation.State)) return new DeskOutcome.Conflict($"The conversation is {conversation.State} already.");
         if (!supervisor && conversation.AgentId != actorId) return new DeskOutcome.Forbidden("Only the agent handling this conversation, or a supervisor, can resolve it.");
@@ -145,6 +160,7 @@ public sealed class DeskActions(
         db.Enqueue(new ConversationResolved(conversation.Id, conversation.CustomerId, handledBy, now), clock);
         db.Enqueue(new StatusChanged(conversation.Id, conversation.CustomerId, ConversationState.Resolved, null, null, null, now), clock);
         if (!await SaveAsync(cancellationToken)) return Changed();
+        await transaction.CommitAsync(cancellationToken);
 
         metrics.Resolved();
         if (handled is { } time && conversation.QueueId is { } queueId) waits.Estimator.RecordHandled(queueId, conversation.LastChannel, time, now);
@@ -233,6 +249,10 @@ public sealed class DeskActions(
         router.Notify();
         return new DeskOutcome.Done(notice);
     }
+
+    private Task<Conversation?> LockAsync(Guid conversationId, CancellationToken cancellationToken) =>
+        db.Conversations.FromSqlInterpolated($"SELECT *, xmin FROM conversations WHERE \"Id\" = {conversationId} FOR UPDATE")
+            .FirstOrDefaultAsync(cancellationToken);
 
     private async Task<bool> SaveAsync(CancellationToken cancellationToken)
     {

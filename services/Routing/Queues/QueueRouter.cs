@@ -144,6 +144,9 @@ public sealed class QueueRouter(
             .Take(10_000)
             .ToListAsync(cancellationToken);
         pass.Waiting = waiting.Count;
+        // What is decided from here on is stamped after the reads it rests on: a decline, a queuing or a transfer
+        // committed before them always reads earlier in the decision log than the offer that followed it.
+        now = clock.GetUtcNow();
 
         var pool = new AgentPool();
         if (waiting.Count > 0)

@@ -29,6 +29,11 @@ public sealed class ChannelDatabase(string connectionString) : SqlReader(connect
     public async Task<bool> OutboxRowSentAsync(Guid outboxId) =>
         await ScalarAsync<bool>("""SELECT coalesce(bool_or("SentAt" IS NOT NULL), false) FROM outbox_messages WHERE "Id" = @id""", ("id", outboxId));
 
+    /// <summary>How many of these bus message ids the consumer's inbox has recorded as processed.</summary>
+    public Task<long> InboxProcessedAsync(string consumer, params Guid[] messageIds) => ScalarAsync<long>(
+        """SELECT count(*) FROM inbox_messages WHERE "Consumer" = @consumer AND "MessageId" = ANY(@ids)""",
+        ("consumer", consumer), ("ids", messageIds));
+
     /// <summary>Outbox rows of any type whose body names the message.</summary>
     public Task<long> CountOutboxRowsAboutAsync(Guid messageId) => ScalarAsync<long>(
         """SELECT count(*) FROM outbox_messages WHERE "Body" ->> 'messageId' = @id""", ("id", messageId.ToString()));

@@ -44,6 +44,19 @@ public static class Inbound
         Eventually.Get(async () => await http.GetMessageAsync(id) is { Status: not "pending" } settled ? settled : null,
             $"message {id} to leave pending");
 
+    /// <summary>Waits until every attachment of the message has left "pending" (fetched, refused or failed) and returns the message.</summary>
+    public static Task<MessageDto> FilesSettledAsync(this HttpClient http, Guid id) =>
+        Eventually.Get(async () => await http.GetMessageAsync(id) is { Attachments.Count: > 0 } m && m.Attachments.All(a => a.State != "pending") ? m : null,
+            $"the files of message {id} to be fetched");
+
+    /// <summary>The bytes of an attachment through the messages API, with the type it is served as.</summary>
+    public static async Task<(byte[] Content, string? ContentType)> DownloadAsync(this HttpClient http, Guid messageId, Guid attachmentId)
+    {
+        var response = await http.GetAsync($"/api/v1/messages/{messageId}/attachments/{attachmentId}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadAsByteArrayAsync(), response.Content.Headers.ContentType?.MediaType);
+    }
+
     /// <summary>The field names of a validation problem's "errors".</summary>
     public static async Task<string[]> ProblemFieldsAsync(this HttpResponseMessage response)
     {

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using MassTransit;
-using Omni.Testing;
 
-namespace Omni.Channel.Tests.Support;
+namespace Omni.Testing;
 
 /// <summary>A MassTransit bus of the test's own on the real broker: to see what the services publish.</summary>
 public sealed class TestBus : IAsyncDisposable

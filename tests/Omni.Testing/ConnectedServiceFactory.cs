@@ -2,9 +2,8 @@ using Grpc.Net.ClientFactory;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Omni.Testing;
 
-namespace Omni.Channel.Tests.Support;
+namespace Omni.Testing;
 
 /// <summary>Where one of a service's gRPC clients goes: an address, and for an in-process server the handler that reaches it.</summary>
 public sealed record GrpcServer(Uri Address, Func<HttpMessageHandler>? Handler = null)
