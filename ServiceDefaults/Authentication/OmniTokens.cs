@@ -33,6 +33,9 @@ public static class OmniRoles
     public const string Agent = "agent";
     public const string Supervisor = "supervisor";
     public const string Admin = "admin";
+
+    /// <summary>Writes and publishes help-centre articles (usually held beside <see cref="Agent"/>).</summary>
+    public const string Editor = "editor";
 }
 
 /// <summary>Authorization policies every Omni process registers through <c>AddOmniAuthentication</c>.</summary>
@@ -46,4 +49,7 @@ public static class OmniPolicies
 
     /// <summary>Role admin.</summary>
     public const string Admin = "admin";
+
+    /// <summary>Role editor or admin: the help centre's articles.</summary>
+    public const string Editor = "editor";
 }

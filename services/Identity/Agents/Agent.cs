@@ -6,7 +6,10 @@ public static class AgentRoles
     public const string Supervisor = "supervisor";
     public const string Admin = "admin";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Agent, Supervisor, Admin };
+    /// <summary>Writes and publishes help-centre articles.</summary>
+    public const string Editor = "editor";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Agent, Supervisor, Admin, Editor };
 }
 
 /// <summary>A person who works in the contact centre and signs in to the agent desk.</summary>

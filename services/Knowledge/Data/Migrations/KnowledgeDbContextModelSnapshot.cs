@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 using Omni.Knowledge.Data;
 
 #nullable disable
@@ -21,6 +22,7 @@ namespace Omni.Knowledge.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Omni.Knowledge.Articles.Article", b =>
@@ -36,10 +38,32 @@ namespace Omni.Knowledge.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<NpgsqlTsVector>("HeadingVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasComputedColumnSql("setweight(to_tsvector(knowledge_search_config(\"Language\"), \"Title\"), 'A') || setweight(to_tsvector(knowledge_search_config(\"Language\"), knowledge_tags_text(\"Tags\")), 'B')", true);
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
+
+                    b.Property<string>("PlainText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasComputedColumnSql("setweight(to_tsvector(knowledge_search_config(\"Language\"), \"Title\"), 'A') || setweight(to_tsvector(knowledge_search_config(\"Language\"), knowledge_tags_text(\"Tags\")), 'B') || setweight(to_tsvector(knowledge_search_config(\"Language\"), \"PlainText\"), 'C')", true);
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -55,14 +79,264 @@ namespace Omni.Knowledge.Data.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<string>("TranslationKey")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UpdatedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("Tags");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+
+                    b.HasIndex("Title")
+                        .HasDatabaseName("IX_articles_Title_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Title"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Title"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("Language", "Slug")
+                        .IsUnique();
 
                     b.HasIndex("Language", "Status");
 
+                    b.HasIndex("TranslationKey", "Language")
+                        .IsUnique();
+
+                    b.HasIndex(new[] { "HeadingVector" }, "IX_articles_HeadingVector_en")
+                        .HasFilter("\"Language\" = 'en'");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "HeadingVector" }, "IX_articles_HeadingVector_en"), "gin");
+
+                    b.HasIndex(new[] { "HeadingVector" }, "IX_articles_HeadingVector_nl")
+                        .HasFilter("\"Language\" = 'nl'");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "HeadingVector" }, "IX_articles_HeadingVector_nl"), "gin");
+
+                    b.HasIndex(new[] { "SearchVector" }, "IX_articles_SearchVector_en")
+                        .HasFilter("\"Language\" = 'en'");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "SearchVector" }, "IX_articles_SearchVector_en"), "gin");
+
+                    b.HasIndex(new[] { "SearchVector" }, "IX_articles_SearchVector_nl")
+                        .HasFilter("\"Language\" = 'nl'");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "SearchVector" }, "IX_articles_SearchVector_nl"), "gin");
+
                     b.ToTable("articles", (string)null);
+                });
+
+            modelBuilder.Entity("Omni.Knowledge.Articles.ArticleVersion", b =>
+                {
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AuthorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("ArticleId", "Version");
+
+                    b.ToTable("article_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Omni.Knowledge.Feedback.ArticleVote", b =>
+                {
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Helpful")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("VotedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ArticleId", "ConversationId");
+
+                    b.ToTable("article_votes", (string)null);
+                });
+
+            modelBuilder.Entity("Omni.Knowledge.Search.SearchGap", b =>
+                {
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<double>("BestConfidence")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("QuestionCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SearchCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Language", "Key");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.ToTable("search_gaps", (string)null);
+                });
+
+            modelBuilder.Entity("Omni.Knowledge.Search.SearchTerm", b =>
+                {
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Word")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Documents")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Lexemes")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Language", "Word");
+
+                    b.HasIndex("Language", "Lexemes");
+
+                    b.HasIndex(new[] { "Word" }, "IX_search_terms_Word_trgm_en")
+                        .HasFilter("\"Language\" = 'en'");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Word" }, "IX_search_terms_Word_trgm_en"), "gist");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Word" }, "IX_search_terms_Word_trgm_en"), new[] { "gist_trgm_ops" });
+
+                    b.HasIndex(new[] { "Word" }, "IX_search_terms_Word_trgm_nl")
+                        .HasFilter("\"Language\" = 'nl'");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Word" }, "IX_search_terms_Word_trgm_nl"), "gist");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Word" }, "IX_search_terms_Word_trgm_nl"), new[] { "gist_trgm_ops" });
+
+                    b.ToTable("search_terms", (string)null);
+                });
+
+            modelBuilder.Entity("Omni.Knowledge.Suggestions.ConversationContext", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("LanguageSource")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ConversationId");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("conversation_contexts", (string)null);
+                });
+
+            modelBuilder.Entity("Omni.Knowledge.Suggestions.ConversationText", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("ConversationId", "ReceivedAt");
+
+                    b.ToTable("conversation_texts", (string)null);
                 });
 
             modelBuilder.Entity("Omni.Messaging.Inbox.InboxMessage", b =>
@@ -127,6 +401,33 @@ namespace Omni.Knowledge.Data.Migrations
                         .HasFilter("\"SentAt\" IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Omni.Knowledge.Articles.ArticleVersion", b =>
+                {
+                    b.HasOne("Omni.Knowledge.Articles.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Omni.Knowledge.Feedback.ArticleVote", b =>
+                {
+                    b.HasOne("Omni.Knowledge.Articles.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Omni.Knowledge.Suggestions.ConversationText", b =>
+                {
+                    b.HasOne("Omni.Knowledge.Suggestions.ConversationContext", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }
