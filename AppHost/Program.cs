@@ -20,6 +20,7 @@ if (!builder.Configuration.GetValue("Omni:InfrastructureOnly", false))
         .WithReference(identityDb).WaitFor(identityDb)
         .WithReference(bus).WaitFor(bus)
         .WithSigningKeyAndBootstrapAdmin()
+        .WithDemoWebsite()
         .WithHttpHealthCheck("/health");
 
     // Channel does not wait for identity: messages are accepted and stored while identity is away.
@@ -30,18 +31,28 @@ if (!builder.Configuration.GetValue("Omni:InfrastructureOnly", false))
         .WithReference(identity)
         .WithHttpHealthCheck("/health")
         // The support mailboxes' SMTP listener (Channel:Smtp:Port); a public MX relays mail for them to it.
-        .WithEndpoint(name: "smtp", scheme: "tcp", env: "Channel__Smtp__Port");
+        .WithEndpoint(name: "smtp", scheme: "tcp", env: "Channel__Smtp__Port")
+        // ./omni up's demo: a widget, a Twilio number, a WhatsApp number and a mailbox, credentials in .omni/secrets/.
+        .WithDemoChannelAccounts();
 
     var routing = builder.AddProject<Projects.Omni_Routing>("routing")
         .WithReference(routingDb).WaitFor(routingDb)
         .WithReference(sessionCache).WaitFor(sessionCache)
         .WithReference(bus).WaitFor(bus)
         .WithReference(channel)
+        .WithReference(identity) // agents' tokens (its public key) and the agent directory
         .WithHttpHealthCheck("/health");
 
+    // Knowledge validates agents' tokens with identity's public key, reads customers' preferred language from identity
+    // and their messages from the channel (for suggestions); none of it is needed to start, so no waits.
     var knowledge = builder.AddProject<Projects.Omni_Knowledge>("knowledge")
         .WithReference(knowledgeDb).WaitFor(knowledgeDb)
         .WithReference(bus).WaitFor(bus)
+        .WithReference(sessionCache).WaitFor(sessionCache) // the bot reads and adds to the customer's session context
+        .WithReference(identity)
+        .WithReference(channel)
+        // The demo's help centre (services/Knowledge/HelpCentre), imported at start; importing again changes nothing.
+        .WithEnvironment("Knowledge__SeedHelpCentre", "true")
         .WithHttpHealthCheck("/health");
 
     var gateway = builder.AddProject<Projects.Omni_Gateway>("gateway")

@@ -8,6 +8,9 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Omni.Authentication;
+using Omni.Channel.Grpc;
+using Omni.Contracts.Channel;
+using Omni.Contracts.Knowledge;
 using Omni.Knowledge.Articles;
 using Omni.Knowledge.Grpc;
 using Omni.Knowledge.Search;
@@ -75,9 +78,46 @@ public sealed class KnowledgeServiceFixture : IAsyncLifetime
         {
             while (knowledgeBus.CheckHealth().Status != BusHealthStatus.Healthy) await Task.Delay(50, timeout.Token);
         }
-        _bus = await TestBus.StartAsync(Infrastructure.ConnectionStrings["bus"], _ => { });
+        _bus = await TestBus.StartAsync(Infrastructure.ConnectionStrings["bus"], rabbit =>
+        {
+            // What the bot sends and tells routing, seen as the channel and routing would.
+            SentMessages.Bind(rabbit, $"knowledge-tests-send-{Guid.NewGuid():N}");
+            Handoffs.Bind(rabbit, $"knowledge-tests-handoff-{Guid.NewGuid():N}");
+            BotAnswers.Bind(rabbit, $"knowledge-tests-answered-{Guid.NewGuid():N}");
+        });
         AdminToken = await SignInAsync(AdminEmail, AdminPassword);
     }
+
+    public ReceivedMessages<SendMessage> SentMessages { get; } = new();
+
+    public ReceivedMessages<HandoffRequested> Handoffs { get; } = new();
+
+    public ReceivedMessages<BotAnswered> BotAnswers { get; } = new();
+
+    /// <summary>A customer's web message through the channel's API, once the channel knows whose it is.</summary>
+    public async Task<(Guid Customer, Guid Message)> SendCustomerMessageAsync(string address, string text)
+    {
+        using var http = Channel.CreateClient();
+        var response = await http.PostAsJsonAsync("/api/v1/messages", new { channel = "web", from = new { kind = "email", address }, text });
+        response.EnsureSuccessStatusCode();
+        var id = (await response.Content.ReadFromJsonAsync<PostedMessage>())!.Id;
+        var channel = new ChannelApi.ChannelApiClient(Channel.CreateGrpcChannel());
+        var customer = await Eventually.Get(async () =>
+        {
+            var reply = await channel.GetMessagesAsync(new GetMessagesRequest { MessageIds = { id.ToString() } });
+            return reply.Messages.FirstOrDefault() is { CustomerId.Length: > 0 } m ? m.CustomerId : null;
+        }, "the channel to resolve the sender");
+        return (Guid.Parse(customer), id);
+    }
+
+    public async Task PreferLanguageAsync(Guid customer, string language)
+    {
+        using var identity = Identity.CreateClient();
+        identity.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        (await identity.PatchAsJsonAsync($"/api/v1/customers/{customer}", new { preferredLanguage = language })).EnsureSuccessStatusCode();
+    }
+
+    private sealed record PostedMessage(Guid Id);
 
     /// <summary>A client of knowledge as a customer (no token) or carrying <paramref name="token"/>.</summary>
     public HttpClient Client(string? token = null)

@@ -99,28 +99,9 @@ public sealed class Suggesting_articles(KnowledgeServiceFixture fixture)
 
     private static string NewAddress() => $"customer.{Guid.NewGuid():N}@example.nl";
 
-    /// <summary>A customer's web message through the channel's API, once the channel knows whose it is.</summary>
-    private async Task<(Guid Customer, Guid Message)> SendAsync(string address, string text)
-    {
-        using var http = fixture.Channel.CreateClient();
-        var response = await http.PostAsJsonAsync("/api/v1/messages", new { channel = "web", from = new { kind = "email", address }, text });
-        response.EnsureSuccessStatusCode();
-        var id = (await response.Content.ReadFromJsonAsync<Accepted>())!.Id;
-        var channel = new ChannelApi.ChannelApiClient(fixture.Channel.CreateGrpcChannel());
-        var customer = await Eventually.Get(async () =>
-        {
-            var reply = await channel.GetMessagesAsync(new GetMessagesRequest { MessageIds = { id.ToString() } });
-            return reply.Messages.FirstOrDefault() is { CustomerId.Length: > 0 } m ? m.CustomerId : null;
-        }, "the channel to resolve the sender");
-        return (Guid.Parse(customer), id);
-    }
+    private Task<(Guid Customer, Guid Message)> SendAsync(string address, string text) => fixture.SendCustomerMessageAsync(address, text);
 
-    private async Task PreferLanguageAsync(Guid customer, string language)
-    {
-        using var identity = fixture.Identity.CreateClient();
-        identity.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", fixture.AdminToken);
-        (await identity.PatchAsJsonAsync($"/api/v1/customers/{customer}", new { preferredLanguage = language })).EnsureSuccessStatusCode();
-    }
+    private Task PreferLanguageAsync(Guid customer, string language) => fixture.PreferLanguageAsync(customer, language);
 
     private Task AttachAsync(Guid conversation, Guid customer, Guid message) =>
         fixture.Bus.Publish(new MessageAttached(conversation, customer, message, "web", "assigned", DateTimeOffset.UtcNow));
@@ -135,5 +116,4 @@ public sealed class Suggesting_articles(KnowledgeServiceFixture fixture)
         }, "suggestions for the conversation");
     }
 
-    private sealed record Accepted(Guid Id);
 }

@@ -38,6 +38,8 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
 
     public DbSet<ConversationText> ConversationTexts => Set<ConversationText>();
 
+    public DbSet<Bot.BotTurn> BotTurns => Set<Bot.BotTurn>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasPostgresExtension("pg_trgm");
@@ -129,6 +131,16 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
             text.HasKey(t => t.MessageId);
             text.HasIndex(t => new { t.ConversationId, t.ReceivedAt });
             text.HasOne<ConversationContext>().WithMany().HasForeignKey(t => t.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Bot.BotTurn>(turn =>
+        {
+            turn.ToTable("bot_turns");
+            turn.HasKey(t => t.MessageId);
+            turn.Property(t => t.Kind).HasMaxLength(16);
+            turn.Property(t => t.Language).HasMaxLength(8);
+            turn.HasIndex(t => new { t.ConversationId, t.At });
+            turn.HasIndex(t => t.CustomerId);
         });
 
         modelBuilder.AddOutboxAndInbox();

@@ -1,6 +1,7 @@
 using Omni.Channel.Grpc;
 using Omni.Identity.Grpc;
 using Omni.Knowledge.Articles;
+using Omni.Knowledge.Bot;
 using Omni.Knowledge.Data;
 using Omni.Knowledge.Feedback;
 using Omni.Knowledge.Import;
@@ -22,6 +23,7 @@ public static class KnowledgeServiceExtensions
         {
             bus.AddConsumer<MessageAttachedConsumer, MessageAttachedConsumerDefinition>();
             bus.AddConsumer<CustomerPrivacyConsumer, CustomerPrivacyConsumerDefinition>();
+            bus.AddConsumer<BotConsumer, BotConsumerDefinition>();
         });
 
         // Knowledge validates agents' tokens itself: the gateway lets anonymous readers through, and what they see
@@ -38,6 +40,11 @@ public static class KnowledgeServiceExtensions
         builder.Services.AddScoped<ArticleFeedback>();
         builder.Services.AddScoped<ConversationSuggestions>();
         builder.Services.AddOptions<SuggestionOptions>().BindConfiguration("Knowledge:Suggestions");
+
+        // The bot reads and adds to the customer's session context (facts already known are never asked again).
+        builder.AddRedisClient("session-cache");
+        builder.Services.AddSingleton<SessionFacts>();
+        builder.Services.AddOptions<BotOptions>().BindConfiguration("Knowledge:Bot");
 
         // Suggestions read the customer's messages from the channel and their preferred language from identity.
         builder.Services.AddGrpcClient<ChannelApi.ChannelApiClient>(client =>

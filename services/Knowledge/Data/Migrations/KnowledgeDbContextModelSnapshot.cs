@@ -186,6 +186,46 @@ namespace Omni.Knowledge.Data.Migrations
                     b.ToTable("article_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Omni.Knowledge.Bot.BotTurn", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ArticleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("ConversationId", "At");
+
+                    b.ToTable("bot_turns", (string)null);
+                });
+
             modelBuilder.Entity("Omni.Knowledge.Feedback.ArticleVote", b =>
                 {
                     b.Property<Guid>("ArticleId")
