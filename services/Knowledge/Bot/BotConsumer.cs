@@ -64,7 +64,7 @@ public sealed class BotConsumer(
                 : null;
             Reply(attached, BotReplies.HandingOver(language, handoff), actions: null, now);
             db.Enqueue(new HandoffRequested(attached.ConversationId, attached.CustomerId, handoff, topic, language,
-                await SummaryAsync(attached.ConversationId, text, orderNumber, cancellationToken), now), clock);
+                await SummaryAsync(attached, earlier, text, orderNumber, cancellationToken), now), clock);
             Record(attached, "handoff", null, 0, language, now);
             logger.LogInformation("Bot hands conversation {ConversationId} over ({Reason})", attached.ConversationId, handoff);
         }
@@ -144,11 +144,27 @@ public sealed class BotConsumer(
         return LanguageDetector.Detect(text) ?? earlier.LastOrDefault()?.Language ?? settings.DefaultLanguage;
     }
 
-    /// <summary>What the customer told the bot, for the agent: the recent messages and the facts it noted.</summary>
-    private async Task<string> SummaryAsync(Guid conversationId, string? latest, string? orderNumber, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the customer told the bot, for the agent: their messages in this conversation (the texts stay in the
+    /// channel service and are read from it) and the facts the bot noted.
+    /// </summary>
+    private async Task<string> SummaryAsync(MessageAttached attached, IEnumerable<BotTurn> earlier, string? latest, string? orderNumber, CancellationToken cancellationToken)
     {
-        var said = await db.ConversationTexts.AsNoTracking().Where(t => t.ConversationId == conversationId)
-            .OrderBy(t => t.ReceivedAt).Select(t => t.Text).ToListAsync(cancellationToken);
+        var said = new List<string>();
+        try
+        {
+            var request = new GetMessagesRequest();
+            // The bot's turns, and the messages the suggestions keep (a message may reach them before its own turn ran).
+            var kept = await db.ConversationTexts.AsNoTracking().Where(t => t.ConversationId == attached.ConversationId)
+                .Select(t => t.MessageId).ToListAsync(cancellationToken);
+            request.MessageIds.AddRange(earlier.Select(t => t.MessageId).Concat(kept).Append(attached.MessageId).Distinct().Select(id => id.ToString()));
+            var reply = await channel.GetMessagesAsync(request, deadline: DateTime.UtcNow + options.Value.CallTimeout, cancellationToken: cancellationToken);
+            said.AddRange(reply.Messages.Where(m => m.Direction == "inbound" && m.Text.Length > 0).OrderBy(m => m.ReceivedAt.ToDateTimeOffset()).Select(m => m.Text.Trim()));
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            // The agent reads the transcript; the summary then holds what the bot has at hand.
+        }
         if (latest is not null && !said.Contains(latest)) said.Add(latest);
         var lines = said.TakeLast(5).Select(s => "• " + (s.Length > 300 ? s[..300] + "…" : s)).ToList();
         if (orderNumber is not null) lines.Add($"Order number: {orderNumber}");

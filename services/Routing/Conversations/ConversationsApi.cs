@@ -19,7 +19,7 @@ public sealed record ConversationMessageDto(Guid Id, string Channel, string Dire
 /// <summary>One conversation for the desk: as <see cref="ConversationSummaryDto"/>, with what the customer told the bot and every message.</summary>
 public sealed record ConversationDto(
     Guid Id, Guid CustomerId, string Status, DateTimeOffset OpenedAt, DateTimeOffset LastMessageAt, string LastChannel,
-    Guid? QueueId, Guid? AgentId, Guid? ReopenedFromId, string? Summary, IReadOnlyList<ConversationMessageDto> Messages);
+    Guid? QueueId, Guid? AgentId, Guid? ReopenedFromId, string? Summary, DateTimeOffset? LastBotAnswerAt, IReadOnlyList<ConversationMessageDto> Messages);
 
 public static class ConversationsApi
 {
@@ -95,6 +95,6 @@ public static class ConversationsApi
         return TypedResults.Ok(new ConversationDto(
             conversation.Id, conversation.CustomerId, conversation.State,
             conversation.OpenedAt, conversation.LastMessageAt, conversation.LastChannel,
-            conversation.QueueId, conversation.AgentId, conversation.ReopenedFromId, conversation.Summary, messages));
+            conversation.QueueId, conversation.AgentId, conversation.ReopenedFromId, conversation.Summary, conversation.LastBotAnswerAt, messages));
     }
 }
