@@ -16,6 +16,7 @@ builder.AddChannelServices();
 
 var app = builder.Build();
 await app.MigrateDbContextAsync<ChannelDbContext>();
+await app.SeedDemoAccountsAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

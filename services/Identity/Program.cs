@@ -16,6 +16,7 @@ builder.AddIdentityServices();
 var app = builder.Build();
 await app.MigrateDbContextAsync<IdentityDbContext>();
 await app.EnsureBootstrapAdminAsync();
+await app.EnsureDemoWebsiteAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

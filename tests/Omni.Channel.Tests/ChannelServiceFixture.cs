@@ -29,6 +29,9 @@ public sealed class ChannelServiceFixture : IAsyncLifetime
 
     public ChannelDatabase Database { get; private set; } = null!;
 
+    /// <summary>The test's own bus on the broker: to publish what other services would (commands, events).</summary>
+    public MassTransit.IBus Bus => _bus?.Bus ?? throw new InvalidOperationException("Not started");
+
     /// <summary>Every MessageReceived the channel published, as a consumer on the broker sees it.</summary>
     public ReceivedMessages<MessageReceived> Announced { get; } = new();
 

@@ -31,6 +31,7 @@ public sealed class Surviving_an_identity_outage(ChannelServiceFixture fixture)
             new Dictionary<string, string?>
             {
                 ["ConnectionStrings:channel-db"] = database,
+                ["Channel:QueuePrefix"] = "channel-outage-tests",
                 // Short waits keep the test brisk; the behaviour is the production one.
                 ["Channel:Inbound:ResolveTimeout"] = "00:00:02",
                 ["Channel:Inbound:MaxRetryDelay"] = "00:00:01",

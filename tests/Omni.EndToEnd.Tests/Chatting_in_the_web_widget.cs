@@ -76,6 +76,49 @@ public sealed class Chatting_in_the_web_widget(OmniSystem omni)
     }
 
     [Fact]
+    public async Task The_agents_typing_shows_in_the_widget_and_quick_replies_are_buttons_that_send_their_text()
+    {
+        var site = await NewSiteAsync();
+        using var agent = await NewAgentAsync();
+        await using var shop = await ShopPage.StartAsync(omni.Gateway.BaseAddress!, site);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchChromiumAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(shop.Address);
+        await page.ClickAsync("[data-omni=launcher]");
+        await page.FillAsync("[data-omni=input]", "Is my parcel on its way?");
+        await page.ClickAsync("[data-omni=send]");
+        await Eventually.True(async () => await SentTextsAsync(page, "visitor") is ["Is my parcel on its way?"], "the message sent");
+        var token = await page.EvaluateAsync<string>($"localStorage.getItem('omni-chat:{site}:token')");
+        var customerId = (await (await omni.Gateway.PostAsJsonAsync("/api/v1/webchat/sessions", new { site, visitorToken = token }))
+            .Content.ReadFromJsonAsync<WidgetSession>())!.CustomerId!.Value;
+
+        // Only agents may say they are typing; the customer's widget shows it.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await omni.Gateway.PostAsJsonAsync("/api/v1/messages/typing", new { customerId })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await agent.PostAsJsonAsync("/api/v1/messages/typing", new { customerId })).StatusCode);
+        await Eventually.True(async () => await page.Locator("[data-omni=typing]").IsVisibleAsync(), "the agent's typing in the widget");
+        Assert.Equal("An agent is typing…", await page.Locator("[data-omni=typing]").InnerTextAsync());
+
+        // The reply offers quick replies: buttons under it; pressing one sends its text as the visitor's message.
+        var reply = await agent.PostAsJsonAsync("/api/v1/messages/outbound",
+            new { customerId, channel = "web", text = "It ships today. Anything else?", actions = new[] { "Track my order", "Talk to a person" } });
+        Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+        await Eventually.True(async () => await page.Locator("[data-omni=action]").AllInnerTextsAsync() is ["Track my order", "Talk to a person"],
+            "the quick replies as buttons");
+        await page.ClickAsync("[data-omni=action] >> text=Talk to a person");
+
+        await Eventually.True(async () => await SentTextsAsync(page, "visitor") is ["Is my parcel on its way?", "Talk to a person"],
+            "the pressed reply sent as the visitor's message");
+        Assert.Equal(0, await page.Locator("[data-omni=action]").CountAsync());
+        var conversationId = (await Eventually.Get(async () =>
+            (await agent.GetFromJsonAsync<ConversationSummary[]>($"/api/v1/conversations?customerId={customerId}"))!.SingleOrDefault(),
+            "the visitor's conversation")).Id;
+        await Eventually.True(async () => (await agent.GetFromJsonAsync<ConversationView>($"/api/v1/conversations/{conversationId}"))!
+                .Messages.Any(m => m.Direction == "inbound" && m.Text == "Talk to a person"),
+            "the pressed reply in the conversation");
+    }
+
+    [Fact]
     public async Task The_gateway_serves_widget_js_with_a_cache_header_and_lets_any_site_call_the_widgets_api()
     {
         var script = await omni.Gateway.GetAsync("/widget.js");

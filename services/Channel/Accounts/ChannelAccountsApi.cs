@@ -31,7 +31,7 @@ public static class ChannelAccountsApi
     }
 
     private static async Task<Results<Created<AccountDto>, ValidationProblem, ProblemHttpResult>> Create(
-        AccountRequest request, ChannelDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        AccountRequest request, ChannelDbContext db, AccountDirectory directory, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var kind = request.Kind?.Trim().ToLowerInvariant();
@@ -64,6 +64,7 @@ public static class ChannelAccountsApi
         {
             return TypedResults.Problem(title: "Account exists", detail: $"A {kind} account with that address exists already.", statusCode: StatusCodes.Status409Conflict);
         }
+        directory.Forget();
         return TypedResults.Created($"/api/v1/channel-accounts/{account.Id}", ToDto(account));
     }
 
@@ -76,7 +77,7 @@ public static class ChannelAccountsApi
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<AccountDto>, NotFound, ValidationProblem>> Update(
-        Guid id, AccountPatch patch, ChannelDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, AccountPatch patch, ChannelDbContext db, AccountDirectory directory, TimeProvider clock, CancellationToken cancellationToken)
     {
         var account = await db.Accounts.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (account is null) return TypedResults.NotFound();
@@ -101,6 +102,7 @@ public static class ChannelAccountsApi
         if (patch.Disabled is { } disabled) account.DisabledAt = disabled ? account.DisabledAt ?? clock.GetUtcNow() : null;
         account.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        directory.Forget();
         return TypedResults.Ok(ToDto(account));
     }
 

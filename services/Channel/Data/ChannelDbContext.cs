@@ -32,6 +32,7 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
             message.Property(m => m.ExternalId).HasMaxLength(200);
             message.Property(m => m.SenderKind).HasMaxLength(32);
             message.Property(m => m.SenderAddress).HasMaxLength(320);
+            message.Property(m => m.Sender).HasMaxLength(16);
             message.Property(m => m.StatusReason).HasMaxLength(500);
             message.Property(m => m.TraceParent).HasMaxLength(128);
             message.Property(m => m.TraceState).HasMaxLength(512);
@@ -52,6 +53,10 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
             attachment.Property(a => a.FileName).HasMaxLength(255);
             attachment.Property(a => a.ContentType).HasMaxLength(100);
             attachment.Property(a => a.ProviderReference).HasMaxLength(1000);
+            attachment.Property(a => a.State).HasConversion<string>().HasMaxLength(16);
+            attachment.Property(a => a.StateReason).HasMaxLength(500);
+            // The media fetcher's queue: only pending attachments carry a due time.
+            attachment.HasIndex(a => a.NextFetchAt).HasFilter("\"NextFetchAt\" IS NOT NULL");
         });
 
         modelBuilder.Entity<OutboundWork>(work =>

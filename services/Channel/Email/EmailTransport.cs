@@ -93,7 +93,8 @@ public sealed partial class EmailTransport(IServiceScopeFactory scopes, IOptions
             mime.References.Add(thread.MessageId);
         }
 
-        var body = new BodyBuilder { TextBody = message.Text };
+        // Quick replies as a last line: the customer answers with one of them.
+        var body = new BodyBuilder { TextBody = OutboundActions.PlainText(message.Text, message.Metadata) };
         foreach (var attachment in message.Attachments.Where(a => a.Content is not null))
         {
             body.Attachments.Add(attachment.FileName, attachment.Content!, ContentType.Parse(attachment.ContentType));

@@ -39,6 +39,8 @@ public sealed class ChannelGrpcService(ChannelDbContext db) : ChannelApi.Channel
         var reply = new GetMessagesReply();
         reply.Messages.AddRange(messages.Select(m => new ChannelMessage
         {
+            Sender = m.Sender ?? "",
+            Actions = { Outbound.OutboundActions.Of(m.Metadata) },
             MessageId = m.Id.ToString(),
             Channel = m.Channel,
             Direction = m.Direction.ToString().ToLowerInvariant(),

@@ -1,4 +1,5 @@
 using MassTransit;
+using Omni.Channel.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Omni.Channel.Data;
 using Omni.Contracts.Identity;
@@ -44,6 +45,8 @@ public sealed class CustomerMergesConsumer(ChannelDbContext db, IdentityApi.Iden
 
 public sealed class CustomerMergesConsumerDefinition : ConsumerDefinition<CustomerMergesConsumer>
 {
+    public CustomerMergesConsumerDefinition() => ConcurrentMessageLimit = ChannelConsumers.ConcurrentMessages;
+
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<CustomerMergesConsumer> consumerConfigurator, IRegistrationContext context)
     {

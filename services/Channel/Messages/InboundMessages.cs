@@ -23,11 +23,14 @@ public sealed record InboundAttachment(string FileName, string ContentType, long
 /// <summary>Wakes the <see cref="InboundProcessor"/> when a message has been stored.</summary>
 public sealed class InboundSignal : Omni.Messaging.WorkSignal;
 
+/// <summary>Wakes the <see cref="Media.MediaFetcher"/> when a message with files still at the provider has been stored.</summary>
+public sealed class MediaSignal : Omni.Messaging.WorkSignal;
+
 /// <summary>
 /// The one way into the transcript for every channel: store the message and its pending work in one transaction and
 /// return at once. Identity is not called here, so a slow or absent identity never fails a provider's call.
 /// </summary>
-public sealed class InboundMessages(ChannelDbContext db, InboundSignal signal, TimeProvider clock)
+public sealed class InboundMessages(ChannelDbContext db, InboundSignal signal, MediaSignal media, TimeProvider clock)
 {
     /// <summary>Stores the message, or finds the one stored before under the same external id. Returns it and whether it is new.</summary>
     public async Task<(Message Message, bool Created)> AcceptAsync(InboundMessage inbound, CancellationToken cancellationToken)
@@ -56,8 +59,12 @@ public sealed class InboundMessages(ChannelDbContext db, InboundSignal signal, T
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,
         };
+        var toFetch = false;
         foreach (var attachment in inbound.Attachments ?? [])
         {
+            // Bytes the provider keeps are fetched later by the media fetcher, off this path.
+            var pending = attachment.Content is null && attachment.ProviderReference is not null;
+            toFetch |= pending;
             message.Attachments.Add(new MessageAttachment
             {
                 Id = Guid.CreateVersion7(),
@@ -67,6 +74,8 @@ public sealed class InboundMessages(ChannelDbContext db, InboundSignal signal, T
                 Size = attachment.Size,
                 Content = attachment.Content,
                 ProviderReference = attachment.ProviderReference,
+                State = pending ? AttachmentState.Pending : AttachmentState.Stored,
+                NextFetchAt = pending ? now : null,
             });
         }
         db.Messages.Add(message);
@@ -84,9 +93,15 @@ public sealed class InboundMessages(ChannelDbContext db, InboundSignal signal, T
         }
 
         signal.Notify();
+        if (toFetch) media.Notify();
         return (message, true);
     }
 
+    // Asked for every webhook before it is stored: compiled once, not translated per call.
+    private static readonly Func<ChannelDbContext, string, string, CancellationToken, Task<Message?>> ByExternalId = EF.CompileAsyncQuery(
+        (ChannelDbContext db, string channel, string externalId, CancellationToken cancellationToken) =>
+            db.Messages.AsNoTracking().FirstOrDefault(m => m.Channel == channel && m.ExternalId == externalId));
+
     private Task<Message?> FindAsync(InboundMessage inbound, CancellationToken cancellationToken) =>
-        db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Channel == inbound.Channel && m.ExternalId == inbound.ExternalId, cancellationToken);
+        ByExternalId(db, inbound.Channel, inbound.ExternalId!, cancellationToken);
 }

@@ -55,14 +55,17 @@ public sealed class Message
     /// <summary>Inbound: the sender's identity kind and address. Outbound: the recipient's.</summary>
     public required string SenderKind { get; init; }
 
-    public required string SenderAddress { get; init; }
+    public required string SenderAddress { get; set; }
 
     /// <summary>Provider details worth keeping: e-mail subject and thread ids, a location, a button's id, a call's duration.</summary>
     public Dictionary<string, string> Metadata { get; set; } = [];
 
     public List<MessageAttachment> Attachments { get; } = [];
 
-    public required string Text { get; init; }
+    public required string Text { get; set; }
+
+    /// <summary>Outbound: who speaks (<c>bot</c>, <c>agent</c> or <c>system</c>, see <c>MessageSenders</c>); null for a customer's message.</summary>
+    public string? Sender { get; init; }
 
     public DateTimeOffset ReceivedAt { get; init; }
 
@@ -76,6 +79,25 @@ public sealed class Message
     public string? TraceParent { get; init; }
 
     public string? TraceState { get; init; }
+
+    /// <summary>When the customer's erasure reached it: text, sender address, metadata and files are gone; ids, times, channel and state stay.</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
+}
+
+/// <summary>Where the bytes of an attachment are.</summary>
+public enum AttachmentState
+{
+    /// <summary>The bytes are stored with it (or, going out, it is a link the provider fetches itself).</summary>
+    Stored,
+
+    /// <summary>Only the provider's reference is known; the media fetcher has yet to download the bytes.</summary>
+    Pending,
+
+    /// <summary>Not kept: over the size limit or of a type Omni does not store (the reason says which).</summary>
+    Refused,
+
+    /// <summary>The provider did not hand it over after every attempt (the reason says why).</summary>
+    Failed,
 }
 
 /// <summary>A file that came with a message or goes out with one; bounded in size and type by the channel.</summary>
@@ -85,17 +107,28 @@ public sealed class MessageAttachment
 
     public Guid MessageId { get; init; }
 
-    public required string FileName { get; init; }
+    public required string FileName { get; set; }
 
-    public required string ContentType { get; init; }
+    public required string ContentType { get; set; }
 
-    public long Size { get; init; }
+    public long Size { get; set; }
 
-    /// <summary>The bytes, when the channel delivered them; null when only a provider's link is known.</summary>
-    public byte[]? Content { get; init; }
+    /// <summary>The bytes, when the channel delivered them or they were fetched; null when only a provider's link is known.</summary>
+    public byte[]? Content { get; set; }
 
-    /// <summary>Where the provider keeps it (WhatsApp media id, Twilio media URL), when the bytes are not here.</summary>
-    public string? ProviderReference { get; init; }
+    /// <summary>Where the provider keeps it (WhatsApp media id, Twilio media URL).</summary>
+    public string? ProviderReference { get; set; }
+
+    public AttachmentState State { get; set; }
+
+    /// <summary>Why it was refused or could not be fetched.</summary>
+    public string? StateReason { get; set; }
+
+    /// <summary>Download attempts so far (for <see cref="AttachmentState.Pending"/> ones).</summary>
+    public int FetchAttempts { get; set; }
+
+    /// <summary>When the next download attempt is due; null once it is no longer pending.</summary>
+    public DateTimeOffset? NextFetchAt { get; set; }
 }
 
 /// <summary>Work still to do for an outbound message: handing it to the provider. Deleted once sent or given up.</summary>

@@ -20,7 +20,18 @@ public sealed record MessageDto(
     DateTimeOffset ReceivedAt,
     Guid? CustomerId,
     string Status,
-    string? StatusReason);
+    string? StatusReason,
+    string? Sender,
+    IReadOnlyList<string> Actions,
+    IReadOnlyList<AttachmentDto> Attachments,
+    DateTimeOffset? ErasedAt);
+
+/// <summary>
+/// A file of a message. <c>state</c>: <c>stored</c> (the bytes are at <c>GET /api/v1/messages/{id}/attachments/{attachmentId}</c>),
+/// <c>pending</c> (still to be fetched from the provider), <c>refused</c> (over the size limit or of a type not kept, with the
+/// reason) or <c>failed</c> (the provider did not hand it over).
+/// </summary>
+public sealed record AttachmentDto(Guid Id, string FileName, string ContentType, long Size, string State, string? StateReason);
 
 public static class MessagesApi
 {
@@ -40,7 +51,12 @@ public static class MessagesApi
 
         messages.MapGet("/{id:guid}", GetMessage)
             .WithName("GetMessage")
-            .WithSummary("One message with its status: pending (sender not yet resolved), received or rejected (with the reason).");
+            .WithSummary("One message with its status: pending (sender not yet resolved), received or rejected (with the reason); " +
+                         "outbound: queued, sent, delivered, read or failed. Lists its attachments (not their bytes).");
+
+        messages.MapGet("/{id:guid}/attachments/{attachmentId:guid}", GetAttachment)
+            .WithName("GetMessageAttachment")
+            .WithSummary("The bytes of a stored attachment of the message (404 while it is pending, refused or failed).");
 
         return app;
     }
@@ -69,7 +85,24 @@ public static class MessagesApi
     private static async Task<Results<Ok<MessageDto>, NotFound>> GetMessage(Guid id, ChannelDbContext db, CancellationToken cancellationToken)
     {
         var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        return message is null ? TypedResults.NotFound() : TypedResults.Ok(ToDto(message));
+        if (message is null) return TypedResults.NotFound();
+        // The listing only: the bytes come from the attachment's own address.
+        var attachments = await db.Attachments.AsNoTracking().Where(a => a.MessageId == id).OrderBy(a => a.Id)
+            .Select(a => new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, a.State.ToString().ToLowerInvariant(), a.StateReason))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(ToDto(message) with { Attachments = attachments });
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound>> GetAttachment(
+        Guid id, Guid attachmentId, HttpResponse response, ChannelDbContext db, CancellationToken cancellationToken)
+    {
+        var attachment = await db.Attachments.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == attachmentId && a.MessageId == id && a.Content != null, cancellationToken);
+        if (attachment is null) return TypedResults.NotFound();
+        // Whatever a customer sent is shown as a download, never rendered in the agent's page as the browser guesses.
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.CacheControl = "private, no-store";
+        return TypedResults.File(attachment.Content!, attachment.ContentType, attachment.FileName);
     }
 
     private static Dictionary<string, string[]> Validate(PostMessageRequest? body, string idempotencyKey, out InboundMessage? message)
@@ -111,6 +144,10 @@ public static class MessagesApi
 
     private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
+    internal static AttachmentDto ToDto(MessageAttachment a) =>
+        new(a.Id, a.FileName, a.ContentType, a.Size, a.State.ToString().ToLowerInvariant(), a.StateReason);
+
+    /// <summary>The message as the API shows it; attachments only when they were loaded with it.</summary>
     internal static MessageDto ToDto(Message m) => new(
         m.Id,
         m.Channel,
@@ -121,5 +158,9 @@ public static class MessagesApi
         m.ReceivedAt,
         m.CustomerId,
         m.Status.ToString().ToLowerInvariant(),
-        m.StatusReason);
+        m.StatusReason,
+        m.Sender,
+        Outbound.OutboundActions.Of(m.Metadata),
+        m.Attachments.OrderBy(a => a.Id).Select(ToDto).ToList(),
+        m.ErasedAt);
 }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using MassTransit;
+using Omni.Channel.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Omni.Channel.Data;
 using Omni.Channel.Messages;
@@ -27,7 +28,7 @@ public sealed class StatusChangedConsumer(
 
         if (StatusNotices.IsMeaningful(notice, status) && StatusNotices.Text(status, await LanguageAsync(status.CustomerId, cancellationToken)) is { } text)
         {
-            var outcome = await outbound.QueueAsync(new OutboundRequest(status.CustomerId, status.ConversationId, null, text), cancellationToken);
+            var outcome = await outbound.QueueAsync(new OutboundRequest(status.CustomerId, status.ConversationId, null, text) { Sender = MessageSenders.System }, cancellationToken);
             if (outcome is QueueOutcome.Queued)
             {
                 notice ??= db.Notices.Add(new ConversationNotice { ConversationId = status.ConversationId, CustomerId = status.CustomerId, State = status.State }).Entity;
@@ -71,6 +72,8 @@ public sealed class StatusChangedConsumer(
 
 public sealed class StatusChangedConsumerDefinition : ConsumerDefinition<StatusChangedConsumer>
 {
+    public StatusChangedConsumerDefinition() => ConcurrentMessageLimit = ChannelConsumers.ConcurrentMessages;
+
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<StatusChangedConsumer> consumerConfigurator, IRegistrationContext context)
     {

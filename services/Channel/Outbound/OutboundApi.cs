@@ -7,6 +7,9 @@ public sealed record SendMessageRequest(Guid? CustomerId, Guid? ConversationId, 
 {
     /// <summary>Optional: an approved template (name, language, parameters) instead of free-form text; WhatsApp only.</summary>
     public OutboundTemplate? Template { get; init; }
+
+    /// <summary>Optional quick replies (buttons where the channel shows them, a "Reply: …" line where it does not).</summary>
+    public IReadOnlyList<string?>? Actions { get; init; }
 }
 
 public static class OutboundApi
@@ -16,8 +19,8 @@ public static class OutboundApi
         app.MapPost("/api/v1/messages/outbound", Send)
             .WithTags("Messages")
             .WithName("SendMessage")
-            .WithSummary("Queues a message to a customer on a channel (default: the one they used last). Answers 202; " +
-                         "delivery is retried with backoff and reported per message (sent, delivered, read, failed).");
+            .WithSummary("Queues an agent's message to a customer on a channel (default: the one they used last), optionally with quick-reply " +
+                         "actions. Answers 202; delivery is retried with backoff and reported per message (sent, delivered, read, failed).");
         return app;
     }
 
@@ -32,6 +35,9 @@ public static class OutboundApi
             new OutboundRequest(request.CustomerId.Value, request.ConversationId, request.Channel?.Trim().ToLowerInvariant(), request.Text ?? "")
             {
                 Template = request.Template,
+                Actions = request.Actions,
+                // This API is the agents' (the gateway lets only agents reach it).
+                Sender = MessageSenders.Agent,
             },
             cancellationToken);
         return outcome switch

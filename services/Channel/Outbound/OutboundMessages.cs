@@ -12,6 +12,15 @@ public sealed record OutboundRequest(Guid CustomerId, Guid? ConversationId, stri
 {
     /// <summary>An approved template to send instead of free-form text (WhatsApp outside its 24-hour window).</summary>
     public OutboundTemplate? Template { get; init; }
+
+    /// <summary>The id the message gets (a command's id, so a repeat finds it); a new one when null.</summary>
+    public Guid? MessageId { get; init; }
+
+    /// <summary>Who speaks: <see cref="MessageSenders"/>.</summary>
+    public string Sender { get; init; } = MessageSenders.Agent;
+
+    /// <summary>Quick replies offered with the text (<see cref="OutboundActions"/>).</summary>
+    public IReadOnlyList<string?>? Actions { get; init; }
 }
 
 public abstract record QueueOutcome
@@ -54,10 +63,22 @@ public sealed class OutboundMessages(
         if (request.Template?.Check() is { } templateError) return new QueueOutcome.Invalid(templateError.Field, templateError.Reason);
         if (request.Template is null && string.IsNullOrWhiteSpace(request.Text)) return new QueueOutcome.Invalid("text", "Required and not blank.");
         if (request.Text.Length > MaxTextLength) return new QueueOutcome.Invalid("text", $"At most {MaxTextLength} characters.");
+        if (!MessageSenders.All.Contains(request.Sender)) return new QueueOutcome.Invalid("sender", $"One of: {string.Join(", ", MessageSenders.All)}.");
+        if (OutboundActions.Check(request.Actions) is { } actionsError) return new QueueOutcome.Invalid(actionsError.Field, actionsError.Reason);
+        var actions = OutboundActions.Normalize(request.Actions);
+        if (actions.Count > 0 && request.Template is not null) return new QueueOutcome.Invalid("actions", "A template brings its own buttons: not both.");
+
+        if (request.MessageId is { } id && await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken) is { } earlier)
+        {
+            // The same command again (a redelivery, a retry by its sender): it was queued the first time.
+            return earlier.Direction == MessageDirection.Outbound && earlier.CustomerId == request.CustomerId
+                ? new QueueOutcome.Queued(earlier)
+                : new QueueOutcome.Invalid("messageId", "Another message has this id.");
+        }
 
         // The channel the customer used last, unless the caller names one.
         var lastInbound = await db.Messages.AsNoTracking()
-            .Where(m => m.CustomerId == request.CustomerId && m.Direction == MessageDirection.Inbound
+            .Where(m => m.CustomerId == request.CustomerId && m.Direction == MessageDirection.Inbound && m.ErasedAt == null
                         && (request.Channel == null || m.Channel == request.Channel))
             .OrderByDescending(m => m.ReceivedAt)
             .Select(m => new { m.Channel, m.SenderKind, m.SenderAddress, m.AccountId })
@@ -72,7 +93,7 @@ public sealed class OutboundMessages(
         var (kind, address) = lastInbound is not null
             ? (lastInbound.SenderKind, lastInbound.SenderAddress)
             : await AddressFromIdentityAsync(request.CustomerId, channel, cancellationToken);
-        if (address is null) return new QueueOutcome.Refused($"The customer has no address Omni can reach on {channel}.");
+        if (string.IsNullOrEmpty(address)) return new QueueOutcome.Refused($"The customer has no address Omni can reach on {channel}.");
 
         var account = await db.Accounts.AsNoTracking()
             .Where(a => a.Kind == channel && a.DisabledAt == null && (lastInbound == null || lastInbound.AccountId == null || a.Id == lastInbound.AccountId))
@@ -81,9 +102,11 @@ public sealed class OutboundMessages(
         if (account is null) return new QueueOutcome.Refused($"No {channel} account is set up.");
 
         var now = clock.GetUtcNow().TruncateToMicroseconds();
+        var metadata = request.Template?.ToMetadata() ?? [];
+        OutboundActions.Store(metadata, actions);
         var message = new Message
         {
-            Id = Guid.CreateVersion7(),
+            Id = request.MessageId ?? Guid.CreateVersion7(),
             Direction = MessageDirection.Outbound,
             Channel = channel,
             AccountId = account.Id,
@@ -92,7 +115,8 @@ public sealed class OutboundMessages(
             SenderKind = kind!,
             SenderAddress = address,
             Text = string.IsNullOrWhiteSpace(request.Text) && request.Template is not null ? request.Template.Describe() : request.Text,
-            Metadata = request.Template?.ToMetadata() ?? [],
+            Sender = request.Sender,
+            Metadata = metadata,
             ReceivedAt = now,
             Status = MessageStatus.Queued,
             TraceParent = System.Diagnostics.Activity.Current?.Id,

@@ -43,6 +43,9 @@ public sealed class PartnerTransport(IHttpClientFactory clients, TimeProvider cl
             userId = message.SenderAddress[(message.SenderAddress.IndexOf(':') + 1)..],
             conversationId = message.ConversationId,
             text = message.Text,
+            // Who speaks (bot, agent, system) and quick replies the app may show as buttons (each sent back as the user's message).
+            sender = message.Sender,
+            actions = OutboundActions.Of(message.Metadata),
             sentAt = message.ReceivedAt,
         }, Json);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString();

@@ -32,9 +32,13 @@ public sealed class TwilioSmsTransport(
     public string Channel => channel;
 
     public Task<string?> RefuseAsync(Message draft, ChannelAccount account, CancellationToken cancellationToken) =>
-        Task.FromResult(draft.Text.Length > MaxBodyLength
-            ? $"An SMS holds at most {MaxBodyLength} characters; this text has {draft.Text.Length}."
+        Task.FromResult(Body(draft).Length is var length && length > MaxBodyLength
+            ? $"An SMS holds at most {MaxBodyLength} characters; this text has {length}" +
+              (OutboundActions.Of(draft.Metadata).Count > 0 ? " with its reply options." : ".")
             : null);
+
+    /// <summary>What the customer reads: the text, and the quick replies as a last line (a text message has no buttons).</summary>
+    private static string Body(Message message) => OutboundActions.PlainText(message.Text, message.Metadata);
 
     public async Task<TransportResult> SendAsync(Message message, ChannelAccount account, CancellationToken cancellationToken)
     {
@@ -48,7 +52,7 @@ public sealed class TwilioSmsTransport(
         {
             new("To", message.SenderAddress),
             new("From", account.Address),
-            new("Body", message.Text),
+            new("Body", Body(message)),
         };
         if (publicAddress.ConfiguredBase is { } publicBase)
         {

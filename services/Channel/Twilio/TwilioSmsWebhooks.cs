@@ -11,6 +11,9 @@ namespace Omni.Channel.Twilio;
 /// <summary>Twilio Messaging: a customer's SMS/MMS in, and the status reports on the SMS Omni sent.</summary>
 public static class TwilioSmsWebhooks
 {
+    /// <summary>The answer to every incoming text, made once: <c>&lt;Response&gt;&lt;/Response&gt;</c>.</summary>
+    private static readonly string EmptyMessagingResponse = new MessagingResponse().ToString();
+
     /// <summary>Twilio sends at most 10 media items with one message.</summary>
     private const int MaxMedia = 10;
 
@@ -60,7 +63,7 @@ public static class TwilioSmsWebhooks
             Attachments = attachments,
         }, cancellationToken);
         // Omni replies through the REST API (an agent or the bot, later), never in this answer.
-        return TwilioProblems.TwiML(new MessagingResponse());
+        return TypedResults.Content(EmptyMessagingResponse, "text/xml", System.Text.Encoding.UTF8);
     }
 
     private static async Task<Results<Ok, ProblemHttpResult, ValidationProblem>> SmsStatus(

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Omni.Channel.Accounts;
-using Omni.Channel.Data;
 using Twilio.Security;
 
 namespace Omni.Channel.Twilio;
@@ -30,7 +28,7 @@ public abstract record TwilioWebhook
 /// An unknown number answers 404 only to a caller holding one of Omni's Twilio secrets; everyone else gets the same
 /// 401 whether the number exists or not, so the answers reveal no accounts.
 /// </summary>
-public sealed class TwilioWebhookCheck(ChannelDbContext db, PublicAddress publicAddress, ILogger<TwilioWebhookCheck> logger)
+public sealed class TwilioWebhookCheck(AccountDirectory accounts, PublicAddress publicAddress, ILogger<TwilioWebhookCheck> logger)
 {
     public const string SignatureHeader = "X-Twilio-Signature";
     private const int MaxAccountsTried = 200;
@@ -54,9 +52,7 @@ public sealed class TwilioWebhookCheck(ChannelDbContext db, PublicAddress public
         var number = AccountAddress.Normalize(AccountKinds.Sms, StripPrefix(ourNumber(form)), out _);
         if (number is not null)
         {
-            var candidates = await db.Accounts.AsNoTracking()
-                .Where(a => kinds.Contains(a.Kind) && a.Address == number && a.DisabledAt == null)
-                .ToListAsync(cancellationToken);
+            var candidates = await accounts.FindAsync(kinds, number, cancellationToken);
             var account = candidates.OrderBy(a => Array.IndexOf(kinds, a.Kind)).FirstOrDefault();
             if (account is not null)
             {
@@ -67,11 +63,7 @@ public sealed class TwilioWebhookCheck(ChannelDbContext db, PublicAddress public
         }
 
         // No account for the number (or no number): only a holder of one of our secrets may learn that.
-        var others = await db.Accounts.AsNoTracking()
-            .Where(a => TwilioKinds.Contains(a.Kind) && a.DisabledAt == null)
-            .OrderBy(a => a.CreatedAt)
-            .Take(MaxAccountsTried)
-            .ToListAsync(cancellationToken);
+        var others = await accounts.AllAsync(TwilioKinds, MaxAccountsTried, cancellationToken);
         if (others.Any(a => Signed(a, url, form, signature, settings))) return new TwilioWebhook.UnknownNumber(form);
         logger.LogWarning("Twilio webhook refused: no account's secret produces its signature");
         return new TwilioWebhook.Forged();

@@ -56,7 +56,10 @@ public sealed class ChatHub(InboundMessages inbound, WebChatHistory history, Vis
         return shown;
     }
 
-    /// <summary>The visitor is typing. Agents will see it once their desk listens; for now the visitor's other tabs do.</summary>
+    /// <summary>
+    /// The visitor is typing: their other tabs show it. It does not reach agents: the agents' desk (routing's hub) has no
+    /// feed of it yet, and nothing is stored.
+    /// </summary>
     public Task Typing() =>
         Clients.GroupExcept(Group, Context.ConnectionId).SendAsync(WebChatEvents.Typing, new { from = WebChatMessage.FromVisitor });
 

@@ -51,6 +51,7 @@ public static class WebChatApi
             .WithSummary("The bytes of an attachment in the visitor's conversation.");
 
         app.MapHub<ChatHub>(ChatHub.Path);
+        app.MapAgentTyping();
         return app;
     }
 

@@ -3,15 +3,21 @@ using Microsoft.Extensions.Options;
 using Omni.Channel.Accounts;
 using Omni.Channel.Data;
 using Omni.Channel.Messages;
+using Omni.Channel.Outbound;
 
 namespace Omni.Channel.WebChat;
 
 /// <summary>A file shown in the chat; its bytes come from <c>GET /api/v1/webchat/attachments/{id}</c>.</summary>
 public sealed record WebChatAttachment(Guid Id, string FileName, string ContentType, long Size);
 
-/// <summary>A message as the widget shows it: from the visitor or from the company (an agent or a bot).</summary>
+/// <summary>
+/// A message as the widget shows it: from the visitor or from the company (<c>from: "agent"</c>; <c>sender</c> says whether
+/// an agent, the bot or Omni itself speaks). <c>actions</c> are quick replies the widget shows as buttons; pressing one
+/// sends its text as the visitor's message.
+/// </summary>
 public sealed record WebChatMessage(
-    Guid Id, string From, string Text, DateTimeOffset SentAt, string Status, string? ClientMessageId, IReadOnlyList<WebChatAttachment> Attachments)
+    Guid Id, string From, string Text, DateTimeOffset SentAt, string Status, string? ClientMessageId, IReadOnlyList<WebChatAttachment> Attachments,
+    string? Sender, IReadOnlyList<string> Actions)
 {
     public const string FromVisitor = "visitor";
     public const string FromAgent = "agent";
@@ -23,7 +29,9 @@ public sealed record WebChatMessage(
         message.ReceivedAt,
         message.Status.ToString().ToLowerInvariant(),
         message.Metadata.GetValueOrDefault(WebChatMetadata.ClientMessageId),
-        attachments ?? message.Attachments.Select(a => new WebChatAttachment(a.Id, a.FileName, a.ContentType, a.Size)).ToList());
+        attachments ?? message.Attachments.Select(a => new WebChatAttachment(a.Id, a.FileName, a.ContentType, a.Size)).ToList(),
+        message.Sender,
+        OutboundActions.Of(message.Metadata));
 }
 
 /// <summary>Hub events the widget listens to.</summary>
@@ -75,7 +83,7 @@ public sealed class WebChatHistory(ChannelDbContext db, IOptions<WebChatOptions>
             .Take(options.Value.HistoryLimit)
             .Select(m => new
             {
-                m.Id, m.Direction, m.Text, m.ReceivedAt, m.Status, m.Metadata,
+                m.Id, m.Direction, m.Text, m.ReceivedAt, m.Status, m.Metadata, m.Sender,
                 Attachments = m.Attachments.OrderBy(a => a.Id).Select(a => new WebChatAttachment(a.Id, a.FileName, a.ContentType, a.Size)).ToList(),
             })
             .ToListAsync(cancellationToken);
@@ -88,7 +96,9 @@ public sealed class WebChatHistory(ChannelDbContext db, IOptions<WebChatOptions>
                 m.ReceivedAt,
                 m.Status.ToString().ToLowerInvariant(),
                 m.Metadata.GetValueOrDefault(WebChatMetadata.ClientMessageId),
-                m.Attachments))
+                m.Attachments,
+                m.Sender,
+                OutboundActions.Of(m.Metadata)))
             .Reverse()
             .ToList();
     }

@@ -97,13 +97,43 @@ public sealed class WhatsAppTransport(
         }
     }
 
-    /// <summary>The Cloud API's message object: a text, or the template with its body parameters.</summary>
+    /// <summary>WhatsApp's limits for reply buttons: at most three, titles of at most 20 characters, a body of at most 1024.</summary>
+    public const int MaxButtons = 3;
+    public const int MaxButtonTitle = 20;
+    public const int MaxInteractiveBody = 1024;
+
+    /// <summary>
+    /// The Cloud API's message object: a text; with quick replies that fit WhatsApp's reply buttons, an interactive
+    /// button message (a pressed button comes back as a <c>button_reply</c> whose title is the action); with more or
+    /// longer ones, the text with a "Reply: …" line; or the template with its body parameters.
+    /// </summary>
     private static object Body(Message message)
     {
         var to = message.SenderAddress.TrimStart('+');
         if (OutboundTemplate.FromMetadata(message.Metadata) is not { } template)
         {
-            return new { messaging_product = "whatsapp", recipient_type = "individual", to, type = "text", text = new { body = message.Text } };
+            var actions = OutboundActions.Of(message.Metadata);
+            if (actions.Count > 0 && FitButtons(message.Text, actions))
+            {
+                return new
+                {
+                    messaging_product = "whatsapp",
+                    recipient_type = "individual",
+                    to,
+                    type = "interactive",
+                    interactive = new
+                    {
+                        type = "button",
+                        body = new { text = message.Text },
+                        action = new { buttons = actions.Select(a => new { type = "reply", reply = new { id = a, title = a } }).ToArray() },
+                    },
+                };
+            }
+            return new
+            {
+                messaging_product = "whatsapp", recipient_type = "individual", to, type = "text",
+                text = new { body = OutboundActions.PlainText(message.Text, message.Metadata) },
+            };
         }
         var components = template.Parameters is { Count: > 0 } parameters
             ? new[] { new { type = "body", parameters = parameters.Select(p => new { type = "text", text = p }).ToArray() } }
@@ -117,6 +147,9 @@ public sealed class WhatsAppTransport(
             template = new { name = template.Name, language = new { code = template.Language }, components },
         };
     }
+
+    private static bool FitButtons(string text, IReadOnlyList<string> actions) =>
+        actions.Count <= MaxButtons && actions.All(a => a.Length <= MaxButtonTitle) && text.Length is > 0 and <= MaxInteractiveBody;
 
     private static string? MessageId(string answer)
     {

@@ -19,6 +19,8 @@ namespace Omni.Channel.WhatsApp;
 public static class WhatsAppWebhooks
 {
     public const string Path = "/webhooks/whatsapp";
+    private static readonly string[] WhatsAppKind = [AccountKinds.WhatsApp];
+    private const int MaxAccounts = 1000;
 
     public static IEndpointRouteBuilder MapWhatsAppWebhooks(this IEndpointRouteBuilder app)
     {
@@ -40,18 +42,15 @@ public static class WhatsAppWebhooks
         [FromQuery(Name = "hub.mode")] string? mode,
         [FromQuery(Name = "hub.verify_token")] string? verifyToken,
         [FromQuery(Name = "hub.challenge")] string? challenge,
-        ChannelDbContext db,
+        AccountDirectory accounts,
         CancellationToken cancellationToken)
     {
         var refused = TypedResults.Problem(title: "Verification failed", statusCode: StatusCodes.Status403Forbidden);
         if (mode != "subscribe" || string.IsNullOrEmpty(verifyToken) || string.IsNullOrEmpty(challenge) || challenge.Length > 1000) return refused;
 
-        var secrets = await db.Accounts.AsNoTracking()
-            .Where(a => a.Kind == AccountKinds.WhatsApp && a.DisabledAt == null)
-            .Select(a => a.Secrets)
-            .ToListAsync(cancellationToken);
+        var all = await accounts.AllAsync(WhatsAppKind, MaxAccounts, cancellationToken);
         var matches = false;
-        foreach (var expected in secrets.Select(s => s.GetValueOrDefault("verifyToken")).OfType<string>())
+        foreach (var expected in all.Select(a => a.Secret("verifyToken")).OfType<string>())
         {
             matches |= WhatsAppSignature.SecretsEqual(verifyToken, expected);
         }
@@ -61,6 +60,7 @@ public static class WhatsAppWebhooks
     private static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> Receive(
         HttpRequest request,
         ChannelDbContext db,
+        AccountDirectory directory,
         InboundMessages inbound,
         DeliveryStatuses statuses,
         IOptions<WhatsAppOptions> options,
@@ -81,9 +81,9 @@ public static class WhatsAppWebhooks
         // The account is found before the signature is checked: its app secret is the key.
         string[] numbers = [.. notification.PhoneNumberIds];
         var anyNumber = numbers.Length == 0;
-        var candidates = await db.Accounts.AsNoTracking()
-            .Where(a => a.Kind == AccountKinds.WhatsApp && a.DisabledAt == null && (anyNumber || numbers.Contains(a.Address)))
-            .ToListAsync(cancellationToken);
+        var candidates = new List<ChannelAccount>();
+        if (anyNumber) candidates.AddRange(await directory.AllAsync(WhatsAppKind, MaxAccounts, cancellationToken));
+        foreach (var number in numbers) candidates.AddRange(await directory.FindAsync(WhatsAppKind, number, cancellationToken));
         if (candidates.Count < numbers.Length)
         {
             return TypedResults.Problem(title: "Unknown WhatsApp number", detail: "No WhatsApp account takes webhooks for this business number.",

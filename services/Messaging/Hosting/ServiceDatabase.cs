@@ -21,11 +21,14 @@ public static class ServiceDatabase
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
         where TContext : DbContext
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing: the AppHost provides it, or set ConnectionStrings__{connectionName}."));
+        var given = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing: the AppHost provides it, or set ConnectionStrings__{connectionName}.");
+        var connectionString = new NpgsqlConnectionStringBuilder(given);
         // Four services share one server: a bounded pool per service keeps a burst in one from starving the others
         // (PostgreSQL refuses connections past max_connections). Requests beyond it wait for a free connection.
-        if (!connectionString.ContainsKey("Maximum Pool Size") && !connectionString.ContainsKey("Max Pool Size"))
+        // Npgsql's builder says it "contains" every keyword it knows, set or not: ask a plain builder what was given.
+        var set = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = given };
+        if (!set.ContainsKey("Maximum Pool Size") && !set.ContainsKey("Max Pool Size") && !set.ContainsKey("MaxPoolSize"))
         {
             connectionString.MaxPoolSize = builder.Configuration.GetValue("Omni:Database:MaxPoolSize", DefaultMaxPoolSize);
         }

@@ -58,6 +58,8 @@ public sealed class EmailChannelHost : IAsyncDisposable
         var all = new Dictionary<string, string?>
         {
             ["ConnectionStrings:channel-db"] = builder.ConnectionString,
+            // A deployment of its own: its own queues, so it never takes the fixture channel's commands and events.
+            ["Channel:QueuePrefix"] = "channel-email-tests",
             ["Channel:Smtp:Host"] = "127.0.0.1",
             ["Channel:Smtp:Port"] = "0",
             ["Channel:Email:RelayHost"] = "127.0.0.1",

@@ -5,6 +5,7 @@ using Omni.Channel.Accounts;
 using Omni.Channel.Messages;
 using Omni.Channel.Tests.Support;
 using Omni.Channel.Tests.Twilio.Support;
+using Omni.Routing.Grpc;
 using Omni.Testing;
 using Xunit;
 
@@ -34,12 +35,65 @@ public sealed class Answering_a_twilio_call(ChannelServiceFixture fixture)
         var offer = Assert.Single(gather.Elements("Say"));
         Assert.Equal("nl-NL", (string?)offer.Attribute("language"));
         Assert.Contains("Toets dan 1", offer.Value);
-        // Routing is unreachable here: nothing is said about a position or a wait that nobody knows.
+        // Routing does not know this caller (it answers unavailable): nothing is said about a position or a wait nobody knows.
         Assert.DoesNotMatch(@"\d+ (minuten|minutes)", offer.Value);
         Assert.Contains(twiml.Elements("Say"), say => (string?)say.Attribute("language") == "nl-NL");
 
         var started = (await _twilio.Database.FindAsync($"{callSid}:ringing"))!;
         Assert.Equal(("voice", "call-started"), (started.Channel, started.Metadata["event"]));
+    }
+
+    [Fact]
+    public async Task Tells_a_queued_dutch_caller_their_place_in_the_queue_and_the_estimated_wait_from_routing()
+    {
+        var number = await _twilio.AddNumberAsync(AccountKinds.Voice);
+        var (caller, customerId) = await KnownCallerAsync(TwilioChannel.NewDutchMobile());
+        _twilio.Routing.Answer(customerId, new ConversationStatusReply
+        {
+            ConversationId = Guid.CreateVersion7().ToString(), State = "queued", Position = 3, EstimatedWaitSeconds = 250, QueueName = "Bezorging",
+        });
+        using var http = _twilio.CreateClient();
+
+        var response = await http.PostSignedAsync("/webhooks/twilio/voice", TwilioWebhooks.Call(number, caller, TwilioChannel.NewSid("CA")), number.AuthToken);
+
+        var said = Assert.Single(Assert.Single(XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!.Elements("Gather")).Elements("Say"));
+        Assert.Equal("nl-NL", (string?)said.Attribute("language"));
+        Assert.Contains("Uw vraag staat bij ons open. U bent nummer 3 in de wachtrij. De verwachte wachttijd is ongeveer 4 minuten.", said.Value);
+        Assert.Contains("Toets dan 1", said.Value);
+    }
+
+    [Fact]
+    public async Task Tells_an_english_caller_their_place_but_no_wait_when_routing_cannot_estimate_one_and_names_the_agent_once_assigned()
+    {
+        var number = await _twilio.AddNumberAsync(AccountKinds.Voice);
+        var (caller, customerId) = await KnownCallerAsync("+447400" + Random.Shared.Next(100_000, 1_000_000));
+        var conversationId = Guid.CreateVersion7().ToString();
+        using var http = _twilio.CreateClient();
+
+        // Nobody serves the queue yet: routing knows the place, not the wait (0).
+        _twilio.Routing.Answer(customerId, new ConversationStatusReply { ConversationId = conversationId, State = "queued", Position = 1 });
+        var queued = await GreetingAsync(http, number, caller);
+        _twilio.Routing.Answer(customerId, new ConversationStatusReply { ConversationId = conversationId, State = "assigned", AgentFirstName = "Eva" });
+        var assigned = await GreetingAsync(http, number, caller);
+
+        Assert.Contains("Your question is open with us. You are number 1 in the queue.", queued);
+        Assert.DoesNotContain("wait", queued);
+        Assert.Contains("Your question is open with us. Eva is helping you.", assigned);
+        Assert.DoesNotContain("queue", assigned);
+    }
+
+    [Fact]
+    public async Task Says_nothing_of_a_conversation_routing_reports_resolved()
+    {
+        var number = await _twilio.AddNumberAsync(AccountKinds.Voice);
+        var (caller, customerId) = await KnownCallerAsync(TwilioChannel.NewDutchMobile());
+        _twilio.Routing.Answer(customerId, new ConversationStatusReply { ConversationId = Guid.CreateVersion7().ToString(), State = "resolved" });
+        using var http = _twilio.CreateClient();
+
+        var said = await GreetingAsync(http, number, caller);
+
+        Assert.DoesNotContain("open", said);
+        Assert.StartsWith("Welkom, en bedankt voor uw telefoontje. Wilt u dat wij u terugbellen?", said);
     }
 
     [Fact]
@@ -163,6 +217,22 @@ public sealed class Answering_a_twilio_call(ChannelServiceFixture fixture)
         Assert.Equal("125", ended.Metadata["duration"]);
         Assert.Equal(completed["RecordingUrl"], ended.Metadata["recording"]);
         Assert.Equal("received", (await http.SettledAsync(ended.Id)).Status);
+    }
+
+    /// <summary>A number identity knows: its owner wrote before, so the caller resolves to a customer.</summary>
+    private async Task<(string Number, Guid CustomerId)> KnownCallerAsync(string number)
+    {
+        using var http = _twilio.CreateClient();
+        var written = await http.PostAcceptedAsync(Inbound.Body("phone", number, "Ik bel zo even"));
+        return (number, (await http.SettledAsync(written.Id)).CustomerId!.Value);
+    }
+
+    /// <summary>What the caller hears before the call-back offer's keypress.</summary>
+    private static async Task<string> GreetingAsync(HttpClient http, TwilioNumber number, string caller)
+    {
+        var response = await http.PostSignedAsync("/webhooks/twilio/voice", TwilioWebhooks.Call(number, caller, TwilioChannel.NewSid("CA")), number.AuthToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Assert.Single(Assert.Single(XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!.Elements("Gather")).Elements("Say")).Value;
     }
 
     [Fact]

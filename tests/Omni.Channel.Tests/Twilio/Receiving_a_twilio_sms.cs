@@ -13,15 +13,17 @@ public sealed class Receiving_a_twilio_sms(ChannelServiceFixture fixture)
     private readonly TwilioChannel _twilio = TwilioChannel.Of(fixture);
 
     [Fact]
-    public async Task Answers_200_with_empty_twiml_stores_the_sms_with_its_media_and_resolves_the_sender_to_a_customer()
+    public async Task Answers_200_with_empty_twiml_stores_the_sms_resolves_the_sender_and_fetches_its_media_with_the_accounts_credentials()
     {
-        var number = await _twilio.AddNumberAsync();
+        await using var api = await TwilioApiStandIn.StartAsync();
+        var number = await _twilio.AddNumberAsync(apiBaseUrl: api.BaseUrl);
         var customer = TwilioChannel.NewDutchMobile();
         var form = TwilioWebhooks.Sms(number, customer, "Mijn pakket is niet aangekomen, zie foto");
+        var (photo, receipt) = (MediaFiles.Jpeg(30_000), MediaFiles.Pdf(8_000));
         form["NumMedia"] = "2";
-        form["MediaUrl0"] = $"https://api.twilio.com/2010-04-01/Accounts/{number.AccountSid}/Messages/{form["MessageSid"]}/Media/ME{Guid.NewGuid():N}";
+        form["MediaUrl0"] = api.KeepMedia(number, form["MessageSid"], photo, "image/jpeg");
         form["MediaContentType0"] = "image/jpeg";
-        form["MediaUrl1"] = $"https://api.twilio.com/2010-04-01/Accounts/{number.AccountSid}/Messages/{form["MessageSid"]}/Media/ME{Guid.NewGuid():N}";
+        form["MediaUrl1"] = api.KeepMedia(number, form["MessageSid"], receipt, "application/pdf");
         form["MediaContentType1"] = "application/pdf";
         using var http = _twilio.CreateClient();
 
@@ -37,9 +39,6 @@ public sealed class Receiving_a_twilio_sms(ChannelServiceFixture fixture)
         Assert.Equal(("sms", "Inbound", "phone", customer), (stored.Channel, stored.Direction, stored.SenderKind, stored.SenderAddress));
         Assert.Equal("Mijn pakket is niet aangekomen, zie foto", stored.Text);
         Assert.Equal(number.AccountId, stored.AccountId);
-        var attachments = await _twilio.Database.AttachmentsAsync(stored.Id);
-        Assert.Equal(new (string?, string)[] { (form["MediaUrl0"], "image/jpeg"), (form["MediaUrl1"], "application/pdf") },
-            attachments.Select(a => (a.ProviderReference, a.ContentType)).ToArray());
 
         var received = await http.SettledAsync(stored.Id);
         Assert.Equal("received", received.Status);
@@ -47,6 +46,16 @@ public sealed class Receiving_a_twilio_sms(ChannelServiceFixture fixture)
         var (_, announced) = await fixture.Announced.WaitFor(m => m.MessageId == stored.Id, "MessageReceived for the SMS");
         Assert.Equal(received.CustomerId, announced.CustomerId);
         Assert.Equal("sms", announced.Channel);
+
+        var files = (await http.FilesSettledAsync(stored.Id)).Attachments;
+        Assert.Equal([("stored", "image/jpeg"), ("stored", "application/pdf")], files.Select(f => (f.State, f.ContentType)).OrderBy(f => f.ContentType == "application/pdf"));
+        Assert.Equal(photo, (await http.DownloadAsync(stored.Id, files.Single(f => f.ContentType == "image/jpeg").Id)).Content);
+        Assert.Equal(receipt, (await http.DownloadAsync(stored.Id, files.Single(f => f.ContentType == "application/pdf").Id)).Content);
+        // Basic auth to Twilio's API; the file store it redirects to never sees the credentials.
+        var basic = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{number.AccountSid}:{number.AuthToken}"));
+        Assert.All(api.MediaCalls.Where(c => c.Path.Contains("/Media/")), c => Assert.Equal(basic, c.Authorization));
+        Assert.All(api.MediaCalls.Where(c => c.Path.StartsWith("/files/")), c => Assert.Equal("", c.Authorization));
+        Assert.Equal(2, api.MediaCalls.Count(c => c.Path.StartsWith("/files/")));
     }
 
     [Fact]

@@ -84,6 +84,26 @@ public sealed class Sending_sms_through_twilio(ChannelServiceFixture fixture)
         Assert.Empty(api.Calls);
     }
 
+    [Fact]
+    public async Task Sends_quick_replies_as_a_reply_line_under_the_text_because_a_text_message_has_no_buttons()
+    {
+        await using var api = await TwilioApiStandIn.StartAsync();
+        var (_, _, customerId) = await CustomerWhoTextedAsync(api);
+        using var http = _twilio.CreateClient();
+
+        var response = await http.PostAsJsonAsync("/api/v1/messages/outbound",
+            new { customerId, text = "Is uw vraag beantwoord?", actions = new[] { "Ja", "Praat met een medewerker" } });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var queued = (await response.Content.ReadFromJsonAsync<MessageDto>())!;
+        Assert.Equal("agent", queued.Sender);
+        Assert.Equal(["Ja", "Praat met een medewerker"], queued.Actions);
+        await Eventually.True(async () => await _twilio.Database.FindAsync(queued.Id) is { Status: "Sent" }, "the text to be sent");
+        Assert.Equal("Is uw vraag beantwoord?\n\nReply: Ja | Praat met een medewerker", Assert.Single(api.Calls).Form["Body"]);
+        // The transcript keeps the text as written, the options beside it.
+        Assert.Equal("Is uw vraag beantwoord?", (await http.GetMessageAsync(queued.Id)).Text);
+    }
+
     /// <summary>A customer texted a number whose account talks to <paramref name="api"/>; their message is resolved.</summary>
     private async Task<(TwilioNumber Number, string CustomerNumber, Guid CustomerId)> CustomerWhoTextedAsync(TwilioApiStandIn api)
     {

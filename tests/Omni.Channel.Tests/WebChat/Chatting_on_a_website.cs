@@ -181,6 +181,50 @@ public sealed class Chatting_on_a_website(ChannelServiceFixture fixture)
         Assert.Equal("Sent from the other instance", pushed.Text);
     }
 
+    [Fact]
+    public async Task An_agent_typing_shows_on_every_open_page_of_the_customer_and_on_no_one_elses()
+    {
+        var site = await fixture.NewSiteAsync();
+        using var http = fixture.Channel.CreateClient();
+        var session = await http.StartSessionAsync(site);
+        await using var page = await fixture.OpenChatAsync(site, session.VisitorToken);
+        await using var secondTab = await fixture.OpenChatAsync(site, session.VisitorToken);
+        await using var someoneElse = await fixture.OpenChatAsync(site, (await http.StartSessionAsync(site)).VisitorToken);
+        await http.SettledAsync((await page.SendAsync("Can I change my delivery address?")).Id);
+        await http.SettledAsync((await someoneElse.SendAsync("Hello?")).Id);
+
+        var response = await http.PostAsJsonAsync("/api/v1/messages/typing", new { customerId = session.CustomerId });
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        foreach (var open in new[] { page, secondTab })
+        {
+            await Eventually.True(() => Task.FromResult(open.Typists.Contains("agent")), "the agent's typing on the customer's page");
+        }
+        // The same signal by conversation, once a message in it names the customer.
+        var conversationId = Guid.CreateVersion7();
+        var reply = await http.PostAsJsonAsync("/api/v1/messages/outbound", new { customerId = session.CustomerId, conversationId, text = "Yes, tell me the new one." });
+        Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsJsonAsync("/api/v1/messages/typing", new { conversationId })).StatusCode);
+        await Eventually.True(() => Task.FromResult(page.Typists.Count(t => t == "agent") == 2), "the second typing notice");
+        Assert.Empty(someoneElse.Typists);
+    }
+
+    [Fact]
+    public async Task Agent_typing_needs_a_customer_or_a_conversation_the_channel_knows()
+    {
+        using var http = fixture.Channel.CreateClient();
+
+        var neither = await http.PostAsJsonAsync("/api/v1/messages/typing", new { });
+        var unknown = await http.PostAsJsonAsync("/api/v1/messages/typing", new { conversationId = Guid.CreateVersion7() });
+        var malformed = await http.PostAsync("/api/v1/messages/typing", new StringContent("{\"customerId\": 42}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(["customerId"], await neither.ProblemFieldsAsync());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+    }
+
     private static async Task<MessageDto> ReplyAsync(HttpClient http, Guid customerId, string text)
     {
         var response = await http.PostAsJsonAsync("/api/v1/messages/outbound", new { customerId, channel = "web", text });

@@ -87,7 +87,11 @@ public sealed class ChatPage : IAsyncDisposable
     {
         Connection = connection;
         connection.On<WebChatMessage>(WebChatEvents.Message, _pushed.Enqueue);
-        connection.On<object>(WebChatEvents.Typing, _ => Interlocked.Increment(ref _typing));
+        connection.On<TypingNotice>(WebChatEvents.Typing, notice =>
+        {
+            _typists.Enqueue(notice.From);
+            Interlocked.Increment(ref _typing);
+        });
     }
 
     public HubConnection Connection { get; }
@@ -95,6 +99,13 @@ public sealed class ChatPage : IAsyncDisposable
     public IReadOnlyCollection<WebChatMessage> Pushed => _pushed;
 
     public int TypingNotices => Volatile.Read(ref _typing);
+
+    /// <summary>Who each typing notice said was typing ("visitor", "agent"), in order.</summary>
+    public IReadOnlyCollection<string> Typists => _typists;
+
+    private readonly ConcurrentQueue<string> _typists = new();
+
+    private sealed record TypingNotice(string From);
 
     public Task<WebChatMessage> SendAsync(string text, string? clientMessageId = null) =>
         Connection.InvokeAsync<WebChatMessage>("Send", text, clientMessageId ?? Guid.NewGuid().ToString());

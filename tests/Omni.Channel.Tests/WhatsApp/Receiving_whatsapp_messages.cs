@@ -37,11 +37,14 @@ public sealed class Receiving_whatsapp_messages(ChannelServiceFixture fixture)
     }
 
     [Fact]
-    public async Task Keeps_an_image_as_an_attachment_with_metas_media_id_and_its_caption_as_the_text()
+    public async Task Fetches_an_images_bytes_from_the_graph_api_with_the_accounts_token_and_keeps_the_caption_as_the_text()
     {
+        await using var graph = await GraphApiStandIn.StartAsync();
         using var http = fixture.Channel.CreateClient();
-        var number = await http.CreateWhatsAppAccountAsync();
+        var number = await http.CreateWhatsAppAccountAsync(graph.BaseAddress);
         var (waId, wamid, mediaId) = (MetaWebhook.NewWaId(), MetaWebhook.NewWamid(), "1489" + Random.Shared.Next(100_000_000, 999_999_999));
+        var photo = MediaFiles.Jpeg(20_000);
+        graph.KeepMedia(mediaId, photo, "image/jpeg", number.AccessToken);
 
         await http.PostAcknowledgedAsync(
             MetaWebhook.Messages(number.PhoneNumberId, waId, "Sanne", MetaWebhook.Image(waId, wamid, mediaId, "image/jpeg", "Het pakket was kapot")),
@@ -50,10 +53,17 @@ public sealed class Receiving_whatsapp_messages(ChannelServiceFixture fixture)
         var stored = (await _rows.MessageAsync(wamid))!;
         Assert.Equal("Het pakket was kapot", stored.Text);
         Assert.Equal("image", stored.Metadata["type"]);
-        var attachment = Assert.Single(await _rows.AttachmentsAsync(stored.Id));
-        Assert.Equal(mediaId, attachment.ProviderReference);
-        Assert.Equal("image/jpeg", attachment.ContentType);
-        Assert.False(attachment.HasContent);
+        Assert.Equal(mediaId, Assert.Single(await _rows.AttachmentsAsync(stored.Id)).ProviderReference);
+        var message = await http.FilesSettledAsync(stored.Id);
+        var file = Assert.Single(message.Attachments);
+        Assert.Equal(("stored", "image/jpeg", (long)photo.Length), (file.State, file.ContentType, file.Size));
+        var (bytes, type) = await http.DownloadAsync(stored.Id, file.Id);
+        Assert.Equal(photo, bytes);
+        Assert.Equal("image/jpeg", type);
+        // Meta's two steps, each with the account's token: where the file is, then the file.
+        var asked = graph.Received.Where(r => r.Method == "GET").ToList();
+        Assert.Equal([$"/v21.0/{mediaId}", $"/media/{mediaId}"], asked.Select(r => r.Path));
+        Assert.All(asked, r => Assert.Equal("Bearer " + number.AccessToken, r.Authorization));
         Assert.Equal("received", (await http.SettledAsync(stored.Id)).Status);
     }
 

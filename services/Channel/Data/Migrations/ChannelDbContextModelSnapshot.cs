@@ -115,6 +115,9 @@ namespace Omni.Channel.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<DateTimeOffset?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ExternalId")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -125,6 +128,10 @@ namespace Omni.Channel.Data.Migrations
 
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Sender")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("SenderAddress")
                         .IsRequired()
@@ -188,6 +195,9 @@ namespace Omni.Channel.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<int>("FetchAttempts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -196,6 +206,9 @@ namespace Omni.Channel.Data.Migrations
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("NextFetchAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ProviderReference")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -203,9 +216,21 @@ namespace Omni.Channel.Data.Migrations
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("StateReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("MessageId");
+
+                    b.HasIndex("NextFetchAt")
+                        .HasFilter("\"NextFetchAt\" IS NOT NULL");
 
                     b.ToTable("message_attachments", (string)null);
                 });

@@ -26,13 +26,17 @@ public sealed record TwilioApiAnswer(HttpStatusCode Status, object Body)
 
 /// <summary>
 /// Stands in for Twilio's REST API on a loopback port for the tests: records every call to
-/// <c>/2010-04-01/Accounts/{sid}/Messages.json</c> and answers from a script (then 201 with a fresh sid).
+/// <c>/2010-04-01/Accounts/{sid}/Messages.json</c> and answers from a script (then 201 with a fresh sid). It also serves
+/// an MMS's media as Twilio does with media authentication on: <c>GET …/Messages/{sid}/Media/{media sid}</c> wants basic
+/// auth with the account's SID and token and redirects (307) to where the file is kept, which serves it to anyone.
 /// </summary>
 public sealed class TwilioApiStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<TwilioApiAnswer> _script;
     private readonly ConcurrentQueue<TwilioApiCall> _calls = new();
+    private readonly ConcurrentDictionary<string, (byte[] Content, string ContentType, string Authorization)> _media = new();
+    private readonly ConcurrentQueue<TwilioApiCall> _mediaCalls = new();
 
     private TwilioApiStandIn(WebApplication app, IEnumerable<TwilioApiAnswer> script)
     {
@@ -43,6 +47,18 @@ public sealed class TwilioApiStandIn : IAsyncDisposable
     public string BaseUrl { get; private set; } = "";
 
     public IReadOnlyList<TwilioApiCall> Calls => _calls.ToList();
+
+    /// <summary>Every media request, Twilio's API and the file store it redirects to, in order.</summary>
+    public IReadOnlyList<TwilioApiCall> MediaCalls => _mediaCalls.ToList();
+
+    /// <summary>Keeps a file of an MMS to the number; returns its MediaUrl as Twilio's webhook gives it.</summary>
+    public string KeepMedia(TwilioNumber number, string messageSid, byte[] content, string contentType)
+    {
+        var mediaSid = TwilioChannel.NewSid("ME");
+        _media[mediaSid] = (content, contentType,
+            "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{number.AccountSid}:{number.AuthToken}")));
+        return $"{BaseUrl}/2010-04-01/Accounts/{number.AccountSid}/Messages/{messageSid}/Media/{mediaSid}";
+    }
 
     /// <summary>The sids the stand-in gave out, in order.</summary>
     public ConcurrentQueue<string> IssuedSids { get; } = new();
@@ -57,6 +73,18 @@ public sealed class TwilioApiStandIn : IAsyncDisposable
         var app = builder.Build();
         var standIn = new TwilioApiStandIn(app, script);
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", standIn.HandleAsync);
+        app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages/{messageSid}/Media/{mediaSid}", (HttpRequest request, string mediaSid) =>
+        {
+            standIn._mediaCalls.Enqueue(new TwilioApiCall(request.Path, request.Headers.Authorization.ToString(), null, new Dictionary<string, string>()));
+            if (!standIn._media.TryGetValue(mediaSid, out var media)) return Results.NotFound();
+            if (request.Headers.Authorization.ToString() != media.Authorization) return Results.StatusCode(401);
+            return Results.Redirect($"/files/{mediaSid}", permanent: false, preserveMethod: true);
+        });
+        app.MapGet("/files/{mediaSid}", (HttpRequest request, string mediaSid) =>
+        {
+            standIn._mediaCalls.Enqueue(new TwilioApiCall(request.Path, request.Headers.Authorization.ToString(), null, new Dictionary<string, string>()));
+            return standIn._media.TryGetValue(mediaSid, out var media) ? Results.Bytes(media.Content, media.ContentType) : Results.NotFound();
+        });
         await app.StartAsync();
         standIn.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return standIn;

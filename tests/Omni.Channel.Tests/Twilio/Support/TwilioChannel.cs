@@ -20,8 +20,9 @@ public sealed record TwilioNumber(Guid AccountId, string Kind, string Number, st
 /// <summary>
 /// The channel service as a deployment behind a gateway runs it: with a public base address Twilio signs against
 /// (<see cref="PublicBase"/>), on a database of its own (so the fixture's channel never picks up its work), reaching
-/// the fixture's identity. Routing is not hosted: its address has nobody listening, as during a routing outage.
-/// One per fixture, started on first use and disposed with the fixture's channel.
+/// the fixture's identity. Routing is a stand-in (<see cref="Routing"/>) that knows only the conversations a test scripts
+/// and is unavailable for every other customer, as during a routing outage.
+/// One per fixture, started on first use and disposed with the fixture's channel (the routing stand-in with the process).
 /// </summary>
 public sealed class TwilioChannel
 {
@@ -36,11 +37,14 @@ public sealed class TwilioChannel
             Database = "channel_twilio_" + Guid.NewGuid().ToString("N")[..8],
         }.ConnectionString;
         Database = new TwilioDatabase(connectionString);
+        Routing = RoutingStandIn.StartAsync().GetAwaiter().GetResult();
         Factory = fixture.Channel.WithWebHostBuilder(builder =>
         {
             builder.UseSetting("ConnectionStrings:channel-db", connectionString);
+            // A deployment of its own: its own queues, so it never takes the fixture channel's commands and events.
+            builder.UseSetting("Channel:QueuePrefix", "channel-twilio-tests");
             builder.UseSetting("Channel:PublicBaseUrl", PublicBase);
-            builder.UseSetting("Omni:RoutingGrpc", "http://127.0.0.1:1");
+            builder.UseSetting("Omni:RoutingGrpc", Routing.Address);
             // A brisk first retry keeps the retry test short; the backoff itself is the production one.
             builder.UseSetting("Channel:Outbound:FirstRetryDelay", "00:00:00.200");
         });
@@ -52,6 +56,9 @@ public sealed class TwilioChannel
     public WebApplicationFactory<ChannelGrpcService> Factory { get; }
 
     public TwilioDatabase Database { get; }
+
+    /// <summary>Routing as the voice greeting asks it where a caller's conversation stands.</summary>
+    public RoutingStandIn Routing { get; }
 
     public HttpClient CreateClient() => Factory.CreateClient();
 

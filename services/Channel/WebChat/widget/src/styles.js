@@ -37,6 +37,9 @@ header button { background: none; border: none; color: inherit; font-size: 22px;
 .agent .bubble { background: #fff; border: 1px solid #e1e5ee; border-bottom-left-radius: 4px; }
 .bubble p { margin: 0; }
 .file { display: block; margin-top: 6px; padding: 4px 8px; border-radius: 6px; border: 1px solid currentColor; background: transparent; color: inherit; cursor: pointer; font-size: 12px; text-align: left; }
+.actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+.action { padding: 6px 10px; border-radius: 16px; border: 1px solid var(--omni-accent, #2f5bea); background: #fff; color: var(--omni-accent, #2f5bea); cursor: pointer; font-size: 13px; }
+.action:hover { background: #eef2ff; }
 .meta { font-size: 11px; color: #6b7385; margin-top: 2px; }
 .msg[data-status="unsent"] .meta { color: #b42318; }
 .typing { padding: 4px 14px; font-size: 12px; color: #6b7385; font-style: italic; background: #f5f7fb; }

@@ -14,7 +14,7 @@ const TEXTS = {
   en: {
     title: 'Chat with us', open: 'Open chat', close: 'Close chat', placeholder: 'Type a message', send: 'Send',
     attach: 'Attach an image or PDF', empty: 'Ask us anything: we usually answer within minutes.',
-    typing: 'Typing…', sending: 'Sending…', unsent: 'Not sent yet: will retry', sent: 'Sent',
+    typing: 'An agent is typing…', sending: 'Sending…', unsent: 'Not sent yet: will retry', sent: 'Sent',
     connecting: 'Connecting…', reconnecting: 'Connection lost: reconnecting…', offline: 'Offline: retrying shortly',
     unavailable: 'Chat is not available on this site.', tooLarge: (mb) => `That file is larger than ${mb} MB.`,
     badType: 'Only images (PNG, JPEG, GIF, WebP) and PDF files can be attached.', uploadFailed: 'The file could not be sent. Please try again.',
@@ -23,7 +23,7 @@ const TEXTS = {
   nl: {
     title: 'Chat met ons', open: 'Chat openen', close: 'Chat sluiten', placeholder: 'Typ een bericht', send: 'Verstuur',
     attach: 'Afbeelding of pdf bijvoegen', empty: 'Stel gerust je vraag: we antwoorden meestal binnen een paar minuten.',
-    typing: 'Typt…', sending: 'Versturen…', unsent: 'Nog niet verstuurd: we proberen het opnieuw', sent: 'Verstuurd',
+    typing: 'Een medewerker typt…', sending: 'Versturen…', unsent: 'Nog niet verstuurd: we proberen het opnieuw', sent: 'Verstuurd',
     connecting: 'Verbinden…', reconnecting: 'Verbinding verbroken: opnieuw verbinden…', offline: 'Offline: we proberen het zo opnieuw',
     unavailable: 'Chat is op deze site niet beschikbaar.', tooLarge: (mb) => `Dat bestand is groter dan ${mb} MB.`,
     badType: 'Alleen afbeeldingen (PNG, JPEG, GIF, WebP) en pdf-bestanden kunnen worden bijgevoegd.', uploadFailed: 'Het bestand kon niet worden verstuurd. Probeer het opnieuw.',
@@ -254,6 +254,10 @@ function start() {
     const text = ui.input.value.trim();
     if (!text) return;
     ui.input.value = '';
+    sendText(text);
+  }
+
+  function sendText(text) {
     hideError();
     const clientMessageId = newId();
     state.outbox.push({ clientMessageId, text });
@@ -381,11 +385,11 @@ function start() {
     ui.unread.textContent = String(state.unread);
     const list = ui.messages;
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-    list.replaceChildren(...(state.messages.length ? state.messages.map(renderMessage) : [emptyNote()]));
+    list.replaceChildren(...(state.messages.length ? state.messages.map((m, i) => renderMessage(m, i === state.messages.length - 1)) : [emptyNote()]));
     if (nearBottom || state.messages.length) list.scrollTop = list.scrollHeight;
   }
 
-  function renderMessage(message) {
+  function renderMessage(message, last) {
     const item = document.createElement('li');
     item.className = `msg ${message.from === 'agent' ? 'agent' : 'visitor'}`;
     item.dataset.omni = 'message';
@@ -414,6 +418,22 @@ function start() {
     const status = message.status === 'sending' ? t.sending : message.status === 'unsent' ? t.unsent : message.status === 'refused' ? t.refused : '';
     meta.textContent = [time, status].filter(Boolean).join(' · ');
     item.append(bubble, meta);
+    // Quick replies under the company's latest message, until the visitor answers: a press sends the action's text.
+    if (last && message.from === 'agent' && message.actions && message.actions.length) {
+      const actions = document.createElement('div');
+      actions.className = 'actions';
+      actions.dataset.omni = 'actions';
+      for (const action of message.actions) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'action';
+        button.dataset.omni = 'action';
+        button.textContent = action;
+        button.addEventListener('click', () => sendText(action));
+        actions.appendChild(button);
+      }
+      item.appendChild(actions);
+    }
     return item;
   }
 
