@@ -93,6 +93,9 @@ public sealed class Chatting_in_the_web_widget(OmniSystem omni)
         var customerId = (await (await omni.Gateway.PostAsJsonAsync("/api/v1/webchat/sessions", new { site, visitorToken = token }))
             .Content.ReadFromJsonAsync<WidgetSession>())!.CustomerId!.Value;
 
+        // The bot answers a new web chat first; its answer (which would hide a typing notice) is in before the agent types.
+        await Eventually.True(async () => await page.Locator("[data-omni=message]:not([data-from=visitor])").CountAsync() > 0, "the bot's answer");
+
         // Only agents may say they are typing; the customer's widget shows it.
         Assert.Equal(HttpStatusCode.Unauthorized, (await omni.Gateway.PostAsJsonAsync("/api/v1/messages/typing", new { customerId })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await agent.PostAsJsonAsync("/api/v1/messages/typing", new { customerId })).StatusCode);
