@@ -32,7 +32,9 @@ namespace Omni.Routing.Data.Migrations
                 name: "ExcludedAgents",
                 table: "conversations",
                 type: "uuid[]",
-                nullable: false);
+                nullable: false,
+                // Conversations stored before this migration exclude nobody.
+                defaultValueSql: "'{}'::uuid[]");
 
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "FirstResponseAt",
