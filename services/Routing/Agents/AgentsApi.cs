@@ -37,7 +37,7 @@ public static class AgentsApi
         presence.MapGet("/", ListPresence).WithName("ListPresence").RequireAuthorization(OmniPolicies.Supervisor)
             .WithSummary("Every agent's presence (online, away, offline) and load.");
         presence.MapPut("/", SetPresence).WithName("SetPresence")
-            .WithSummary($"Sets the signed-in agent's presence: online, away or offline. It lapses to offline unless the desk beats its heart (POST heartbeat, or the hub) within {45} s.");
+            .WithSummary($"Sets the signed-in agent's presence: online, away or offline. It lapses to offline unless the desk beats its heart (POST heartbeat, or the hub) within {PresenceStore.HeartbeatTimeout.TotalSeconds:0} s.");
         presence.MapPost("/heartbeat", Heartbeat).WithName("PresenceHeartbeat")
             .WithSummary("Keeps the signed-in agent's presence alive; answers the state it holds.");
         return app;

@@ -76,7 +76,9 @@ public sealed class RoutingPolicy
     private static Dictionary<string, int> DefaultWeights() => new(StringComparer.OrdinalIgnoreCase)
     {
         ["voice"] = 100,
-        ["webchat"] = 34,
+        // The channel service's names: web is the chat widget, api a message posted by another system.
+        ["web"] = 34,
+        ["api"] = 34,
         ["partner"] = 34,
         ["whatsapp"] = 25,
         ["sms"] = 25,

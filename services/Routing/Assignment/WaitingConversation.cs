@@ -19,7 +19,7 @@ public sealed class WaitingConversation
     /// <summary>When it started waiting: the clock for longest-wait-first and for the bullseye.</summary>
     public required DateTimeOffset QueuedAt { get; init; }
 
-    /// <summary>voice, webchat, email, …: decides the capacity units it takes.</summary>
+    /// <summary>voice, web, email, …: decides the capacity units it takes.</summary>
     public required string ChannelKind { get; init; }
 
     /// <summary>Skills asked for, before any relaxing.</summary>

@@ -40,8 +40,8 @@ public static class RoutingServiceExtensions
         services.Configure<RoutingOptions>(builder.Configuration.GetSection("Routing"));
         services.AddSingleton(sp =>
         {
-            // The channel service's names: web (the widget) and api weigh as chats do; configuration may change any weight.
-            var weights = new Dictionary<string, int>(new RoutingPolicy().Weights) { ["web"] = 34, ["api"] = 34 };
+            // Configuration (Routing:Weights) may change any channel kind's weight.
+            var weights = new Dictionary<string, int>(new RoutingPolicy().Weights);
             foreach (var (kind, weight) in sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Weights) weights[kind] = weight;
             return new RoutingPolicy { Weights = weights };
         });
