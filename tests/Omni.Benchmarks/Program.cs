@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Omni.Benchmarks.Wire;
 
-// dotnet run -c Release --project tests/Omni.Benchmarks -- wire [--via api|twilio-sms] [--rates 100,200,400] [--seconds 15] [--warmup 20]
+// dotnet run -c Release --project tests/Omni.Benchmarks -- wire [--via api|twilio-sms] [--rates 100,200,400] [--seconds 15] [--warmup 20] [--identity-down]
 // dotnet run -c Release --project tests/Omni.Benchmarks -- identity [--identities 1000000] [--rate 2000] [--seconds 20] [--people 10000]
 // dotnet run -c Release --project tests/Omni.Benchmarks -- routing [--agents 5000] [--queues 200] [--seconds 10] [--routers 50] [--sim-hours 100] [--erlang-hours 2000] [--only throughput,concurrency,simulation]
 // dotnet run -c Release --project tests/Omni.Benchmarks -- knowledge [--articles 100000] [--rate 50] [--seconds 60] [--warmup 15]
@@ -24,6 +24,6 @@ static int RunCodeBenchmarks(string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Omni.Benchmarks wire [--via api|twilio-sms] [--rates 100,200,400] [--seconds 15] [--warmup 20] | identity [--identities N] [--rate R] | knowledge [--articles N] [--rate R] | routing [--agents N] [--seconds S] [--only throughput,concurrency,simulation] | code [BenchmarkDotNet options]");
+    Console.Error.WriteLine("usage: Omni.Benchmarks wire [--via api|twilio-sms] [--rates 100,200,400] [--seconds 15] [--warmup 20] [--identity-down] | identity [--identities N] [--rate R] | knowledge [--articles N] [--rate R] | routing [--agents N] [--seconds S] [--only throughput,concurrency,simulation] | code [BenchmarkDotNet options]");
     return 2;
 }

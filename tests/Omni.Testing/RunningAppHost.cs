@@ -38,7 +38,10 @@ public sealed class RunningAppHost : IAsyncDisposable
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Omni_AppHost>(
             [$"Omni:InfrastructureOnly={infrastructureOnly}", $"Omni:DataPath={dataPath}", $"Omni:Demo={demo}"], cancellationToken);
         // The servers' and services' own chatter stays in their resource logs; only trouble reaches the runner's console.
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // The testing builder's own configuration sets Information for these categories, which beats a minimum level.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Omni.AppHost.Resources", LogLevel.Warning)
+            .AddFilter("Aspire", LogLevel.Warning));
         var app = await builder.BuildAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         return new RunningAppHost(app, dataPath);

@@ -41,7 +41,7 @@ public sealed class StatusChangedConsumer(
             else
             {
                 // The channel the customer used cannot carry a notice (the plain API, say): nothing to tell there.
-                logger.LogDebug("Not telling customer {CustomerId} about conversation {ConversationId}: {Outcome}", status.CustomerId, status.ConversationId, outcome);
+                logger.LogInformation("Not telling customer {CustomerId} about conversation {ConversationId}: {Outcome}", status.CustomerId, status.ConversationId, outcome);
             }
         }
 

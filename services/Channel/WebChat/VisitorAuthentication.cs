@@ -42,7 +42,9 @@ public sealed class VisitorAuthentication(
             token = header["Bearer ".Length..].Trim();
         }
         if (token.Length == 0) return AuthenticateResult.NoResult();
-        if (!VisitorToken.IsWellFormed(token)) return AuthenticateResult.Fail("The visitor token is malformed.");
+        // Not a visitor token (an agent's token on an agent's call, say): not this scheme's to judge. Where a visitor is
+        // required the challenge still answers 401.
+        if (!VisitorToken.IsWellFormed(token)) return AuthenticateResult.NoResult();
 
         var site = await sites.FindAsync(Request.Query["site"], Context.RequestAborted);
         if (site is null)

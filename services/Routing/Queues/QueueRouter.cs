@@ -94,9 +94,11 @@ public sealed class QueueRouter(
         var online = await presence.AllAsync();
         bool IsOnline(Guid agentId) => online.TryGetValue(agentId, out var p) && p.State == PresenceStates.Online;
 
+        // The rows a pass may change are locked for it, as every desk action and consumer locks the one it changes:
+        // a message attached meanwhile waits for the pass instead of failing it on the row version.
         // Offers not accepted in time go to the next agent; an agent who left takes no offer with them.
         var offered = await db.Conversations
-            .Where(c => c.State == ConversationState.Queued && c.OfferedAgentId != null)
+            .FromSqlInterpolated($"SELECT *, xmin FROM conversations WHERE \"State\" = {ConversationState.Queued} AND \"OfferedAgentId\" IS NOT NULL FOR UPDATE")
             .ToListAsync(cancellationToken);
         foreach (var conversation in offered.Where(c => c.OfferExpiresAt <= now || !IsOnline(c.OfferedAgentId!.Value)))
         {
@@ -114,10 +116,14 @@ public sealed class QueueRouter(
 
         // The bot never holds a customer up: a message it left unanswered goes to a person.
         var silentSince = now - settings.BotAnswerTimeout;
+        // One being answered right now is skipped: the bot is at it, and the next pass looks again.
         var unanswered = await db.Conversations
-            .Where(c => c.State == ConversationState.Bot && c.LastMessageAt <= silentSince && (c.LastBotAnswerAt == null || c.LastBotAnswerAt < c.LastMessageAt))
-            .OrderBy(c => c.LastMessageAt)
-            .Take(500)
+            .FromSqlInterpolated($"""
+                SELECT *, xmin FROM conversations
+                WHERE "State" = {ConversationState.Bot} AND "LastMessageAt" <= {silentSince}
+                  AND ("LastBotAnswerAt" IS NULL OR "LastBotAnswerAt" < "LastMessageAt")
+                ORDER BY "LastMessageAt" LIMIT 500 FOR UPDATE SKIP LOCKED
+                """)
             .ToListAsync(cancellationToken);
         foreach (var conversation in unanswered)
         {
@@ -139,9 +145,10 @@ public sealed class QueueRouter(
 
         var queues = await db.Queues.AsNoTracking().ToDictionaryAsync(q => q.Id, cancellationToken);
         var waiting = await db.Conversations
-            .Where(c => c.State == ConversationState.Queued)
-            .OrderByDescending(c => c.Priority).ThenBy(c => c.QueuedAt)
-            .Take(10_000)
+            .FromSqlInterpolated($"""
+                SELECT *, xmin FROM conversations WHERE "State" = {ConversationState.Queued}
+                ORDER BY "Priority" DESC, "QueuedAt" LIMIT 10000 FOR UPDATE
+                """)
             .ToListAsync(cancellationToken);
         pass.Waiting = waiting.Count;
         // What is decided from here on is stamped after the reads it rests on: a decline, a queuing or a transfer

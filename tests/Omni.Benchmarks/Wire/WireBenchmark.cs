@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Npgsql;
 using Omni.Testing;
@@ -19,6 +20,9 @@ namespace Omni.Benchmarks.Wire;
 /// databases, messages acknowledged but never stored or attached (lost) and stored or attached more than once (doubled).
 /// Baseline, measured in the same run at the same rate: an agent reading one message back through the gateway (before the
 /// load, and at a tenth of the rate alongside it, which shows how busy the load keeps the machine).
+/// With <c>--identity-down</c> identity is stopped while each load runs and started again after it: the acknowledgement
+/// then costs only what the provider's call itself costs (nothing downstream runs: senders cannot be resolved), and the
+/// drain afterwards shows that every message acknowledged while identity was away still reaches routing, once.
 /// </summary>
 internal static class WireBenchmark
 {
@@ -30,6 +34,7 @@ internal static class WireBenchmark
         var seconds = int.Parse(Option(args, "--seconds", "15"), CultureInfo.InvariantCulture);
         var warmup = int.Parse(Option(args, "--warmup", "20"), CultureInfo.InvariantCulture);
         var via = Option(args, "--via", "api");
+        var identityDown = args.Contains("--identity-down");
         if (via is not ("api" or "twilio-sms"))
         {
             Console.Error.WriteLine("--via: api or twilio-sms");
@@ -87,11 +92,15 @@ internal static class WireBenchmark
             Console.WriteLine($"{rate}/s: {source.Description} for {seconds} s…");
             var run = NewRun();
             // The same read, a tenth as often, while the load runs: how long anything takes on the machine the load keeps busy.
+            if (identityDown) await StopIdentityAsync(app);
             var during = OpenLoopLoad.RunAsync(Math.Max(10, rate / 10), TimeSpan.FromSeconds(seconds), ReadBackAsync);
             var load = await OpenLoopLoad.RunAsync(rate, TimeSpan.FromSeconds(seconds), n => source.SendAsync(run, n));
             var loadEnded = DateTimeOffset.UtcNow;
             var concurrent = (await during).Latencies.Summarize();
-            var counts = await DrainAsync(channelDb, routingDb, source.ExternalIdPattern(run), load.Sent - load.Failed);
+            // Messages waiting for identity are retried with growing pauses (at most 30 s), so the drain may pause as long.
+            if (identityDown) await StartIdentityAsync(app);
+            var counts = await DrainAsync(channelDb, routingDb, source.ExternalIdPattern(run), load.Sent - load.Failed,
+                identityDown ? TimeSpan.FromSeconds(90) : TimeSpan.FromSeconds(30));
             await QuietAsync(channelDb);
 
             var ack = load.Latencies.Summarize();
@@ -99,8 +108,9 @@ internal static class WireBenchmark
             var e2e = counts.EndToEnd.Summarize();
             var achieved = counts.Attached / (counts.LastAttached - (loadEnded - load.Elapsed)).TotalSeconds;
             var lost = load.Sent - load.Failed - counts.Attached;
+            // With identity down nothing can be attached until it is back: there the acknowledgement and the counts decide.
             var keptUp = load.Failed == 0 && baseline.Failed == 0 && counts.Stored == load.Sent && lost == 0 && counts.Doubled == 0
-                         && counts.LastAttached - loadEnded < TimeSpan.FromSeconds(5);
+                         && (identityDown || counts.LastAttached - loadEnded < TimeSpan.FromSeconds(5));
             if (keptUp) sustained = Math.Max(sustained, rate);
             rows.Add($"| {rate} | {achieved:F0} | {ack.P50:F1} | {ack.P90:F1} | {ack.P99:F1} | {ack.Max:F0} | {reference.P50:F1} | {reference.P99:F1} | " +
                      $"{ack.P50 / reference.P50:F2}× / {ack.P99 / reference.P99:F2}× | {concurrent.P50:F1} | {concurrent.P99:F1} | {e2e.P50:F1} | {e2e.P99:F1} | {load.Sent} | {load.Failed} | " +
@@ -109,6 +119,7 @@ internal static class WireBenchmark
         }
 
         Console.WriteLine();
+        if (identityDown) Console.WriteLine("Identity was stopped during each load and started after it: received→attached includes that outage.");
         Console.WriteLine($"Inbound wire via {source.Description}, {seconds} s per rate, {Environment.ProcessorCount} cores, everything on this machine (times in ms)");
         Console.WriteLine();
         Console.WriteLine("| offered msg/s | attached msg/s | ack p50 | ack p90 | ack p99 | ack max | baseline p50 | baseline p99 | ack ÷ baseline (p50 / p99) | " +
@@ -141,13 +152,29 @@ internal static class WireBenchmark
     private sealed record Counts(int Stored, int Attached, int Doubled, LatencyRecorder EndToEnd, DateTimeOffset LastAttached);
 
     /// <summary>Waits until routing has attached every acknowledged message of the run (or stops moving), then reads the latencies.</summary>
-    private static async Task<Counts> DrainAsync(string channelDb, string routingDb, string externalIdPattern, int expected)
+    private static async Task StopIdentityAsync(DistributedApplication app)
+    {
+        var result = await app.ResourceCommands.ExecuteCommandAsync("identity", KnownResourceCommands.StopCommand);
+        if (!result.Success) throw new InvalidOperationException($"Could not stop identity: {result.Message}");
+        await app.ResourceNotifications.WaitForResourceAsync("identity", KnownResourceStates.TerminalStates);
+        Console.WriteLine("identity stopped");
+    }
+
+    private static async Task StartIdentityAsync(DistributedApplication app)
+    {
+        var result = await app.ResourceCommands.ExecuteCommandAsync("identity", KnownResourceCommands.StartCommand);
+        if (!result.Success) throw new InvalidOperationException($"Could not start identity: {result.Message}");
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("identity");
+        Console.WriteLine("identity started again");
+    }
+
+    private static async Task<Counts> DrainAsync(string channelDb, string routingDb, string externalIdPattern, int expected, TimeSpan? patience = null)
     {
         var received = new Dictionary<Guid, DateTimeOffset>();
         var attached = new Dictionary<Guid, DateTimeOffset>();
         var idle = Stopwatch.StartNew();
         var last = -1;
-        while (idle.Elapsed < TimeSpan.FromSeconds(30))
+        while (idle.Elapsed < (patience ?? TimeSpan.FromSeconds(30)))
         {
             received = await ReadAsync(channelDb, "SELECT \"Id\", \"ReceivedAt\" FROM messages WHERE \"ExternalId\" LIKE $1", externalIdPattern);
             attached = await ReadAsync(routingDb,
