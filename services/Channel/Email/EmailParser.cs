@@ -64,6 +64,11 @@ public sealed class EmailParser(IOptions<EmailOptions> options)
 
     private readonly EmailOptions _options = options.Value;
 
+    // .NET itself knows only the Unicode encodings, ASCII and ISO-8859-1; without the code pages MimeKit reads mail in
+    // windows-1252, iso-8859-15, koi8-r, shift_jis, … as ISO-8859-1 (€ becomes ¤, Outlook's quotes and dashes vanish).
+    // Registered before any mail is loaded: the listener's store takes this parser in its constructor.
+    static EmailParser() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     /// <summary>
     /// The inbound message for <paramref name="mime"/>. <paramref name="raw"/> names a message without a Message-ID
     /// (its hash is its id, so a repeated delivery is still recognised); <paramref name="envelopeFrom"/> stands in for a
@@ -89,6 +94,7 @@ public sealed class EmailParser(IOptions<EmailOptions> options)
         {
             metadata[EmailMetadata.AutoSubmitted] = auto.Trim();
         }
+        if (Automatic(mime) is { } automatic) metadata[InboundMetadata.Automatic] = automatic;
 
         // Thread: Message-ID, In-Reply-To and References, all without angle brackets.
         var messageId = string.IsNullOrWhiteSpace(mime.MessageId) ? null : mime.MessageId.Trim();
@@ -117,33 +123,72 @@ public sealed class EmailParser(IOptions<EmailOptions> options)
         };
     }
 
-    // The plain-text body when there is one (format=flowed unwrapped), else the HTML body as text.
-    private static (string Text, bool FromHtml) TextBody(MimeMessage mime)
+    /// <summary>
+    /// Why no customer typed this mail, or null: an auto-reply or other automatic mail by RFC 3834's Auto-Submitted (anything
+    /// but "no"), the X-Autoreply/X-Autorespond headers of older responders, Precedence bulk/junk/auto_reply, or a report
+    /// (a read receipt; bounces never get here, see <see cref="EmailBounces"/>).
+    /// </summary>
+    public static string? Automatic(MimeMessage mime)
     {
-        var parts = mime.BodyParts.OfType<TextPart>().Where(p => !p.IsAttachment).ToList();
-        if (parts.FirstOrDefault(p => p.IsPlain) is { } plain)
-        {
-            var text = plain.Text ?? "";
-            if (plain.IsFlowed)
-            {
-                var converter = new FlowedToText
-                {
-                    DeleteSpace = string.Equals(plain.ContentType.Parameters["delsp"], "yes", StringComparison.OrdinalIgnoreCase),
-                };
-                text = converter.Convert(text);
-            }
-            return (text, false);
-        }
-        if (parts.FirstOrDefault(p => p.IsHtml) is { } html) return (EmailText.FromHtml(html.Text ?? ""), true);
-        return (parts.FirstOrDefault()?.Text ?? "", false);
+        if (mime.Headers[HeaderId.AutoSubmitted]?.Split(';')[0].Trim().ToLowerInvariant() is { Length: > 0 } auto && auto != "no") return auto;
+        if (mime.Headers["X-Autoreply"] is { Length: > 0 } || mime.Headers["X-Autorespond"] is { Length: > 0 }) return "auto-replied";
+        var precedence = mime.Headers["Precedence"]?.Trim().ToLowerInvariant();
+        if (precedence is "bulk" or "junk" or "auto_reply") return "precedence-" + precedence;
+        if (mime.Body is MultipartReport report) return "report-" + (report.ReportType ?? "unknown").ToLowerInvariant();
+        return null;
     }
 
+    // The text a mail client writes as the body: plain or HTML, not an attachment and not a named file shown inline.
+    private static bool IsBodyText(MimeEntity entity) =>
+        entity is TextPart { IsAttachment: false, FileName: null } text && (text.IsPlain || text.IsHtml);
+
+    // The words of the body: of a multipart/alternative, the plain part when it has words in it (format=flowed
+    // unwrapped), else the HTML as text (many clients send an empty plain part beside the HTML that holds everything);
+    // of a multipart/mixed or related, its parts one after another (Apple Mail, writing plain text, splits it around an
+    // inline photo).
+    private static (string Text, bool FromHtml) TextBody(MimeMessage mime) =>
+        mime.Body is { } body && BodyText(body) is { } text
+            ? text
+            : (mime.BodyParts.OfType<TextPart>().FirstOrDefault(p => !p.IsAttachment)?.Text ?? "", false);
+
+    private static (string Text, bool FromHtml)? BodyText(MimeEntity entity)
+    {
+        switch (entity)
+        {
+            case TextPart part when IsBodyText(part):
+                if (string.IsNullOrWhiteSpace(part.Text)) return null;
+                return part.IsHtml ? (EmailText.FromHtml(part.Text), true) : (Unflowed(part), false);
+            case MultipartAlternative alternative:
+                var choices = alternative.Select(BodyText).OfType<(string Text, bool FromHtml)>().ToList();
+                if (choices.Count == 0) return null;
+                return choices.Where(c => !c.FromHtml).Select(c => ((string Text, bool FromHtml)?)c).FirstOrDefault() ?? choices[0];
+            case Multipart multipart:
+                var parts = multipart.Select(BodyText).OfType<(string Text, bool FromHtml)>().ToList();
+                return parts.Count == 0 ? null : (string.Join("\n", parts.Select(p => p.Text)), parts.Any(p => p.FromHtml));
+            default:
+                return null;
+        }
+    }
+
+    private static string Unflowed(TextPart plain)
+    {
+        var text = plain.Text ?? "";
+        if (!plain.IsFlowed) return text;
+        var converter = new FlowedToText
+        {
+            DeleteSpace = string.Equals(plain.ContentType.Parameters["delsp"], "yes", StringComparison.OrdinalIgnoreCase),
+        };
+        return converter.Convert(text);
+    }
+
+    // Every part that is not the body text: attachments, and files shown inline (Apple Mail's photos, pasted screenshots,
+    // an invitation), which mail clients do not mark as attachments.
     private (List<InboundAttachment> Kept, List<string> Dropped) Attachments(MimeMessage mime)
     {
         var kept = new List<InboundAttachment>();
         var dropped = new List<string>();
         var number = 0;
-        foreach (var entity in mime.Attachments)
+        foreach (var entity in mime.BodyParts.Where(e => !IsBodyText(e)))
         {
             number++;
             var (name, contentType, content) = entity switch

@@ -151,8 +151,9 @@ public static partial class EmailText
     [GeneratedRegex(@"^-{2,}\s*(Original Message|Oorspronkelijk bericht|Origineel bericht|Ursprüngliche Nachricht|Message d'origine|Forwarded message|Doorgestuurd bericht)\s*-{2,}$", RegexOptions.IgnoreCase)]
     private static partial Regex OriginalMessage();
 
-    // "On … wrote:" (en), "Op … schreef …:" (nl), "Am … schrieb …:" (de), "Le … a écrit :" (fr).
-    [GeneratedRegex(@"^((On|Le)\s.{1,300}(wrote|a écrit)\s?:|(Op|Am)\s.{1,300}(schreef|schrieb)\b.{0,300}:)$", RegexOptions.IgnoreCase)]
+    // "On … wrote:" (en), "Op … schreef …:" (nl, Gmail), "Op … heeft … het volgende geschreven:" (nl, Apple Mail),
+    // "Am … schrieb …:" (de), "Le … a écrit :" (fr).
+    [GeneratedRegex(@"^((On|Le)\s.{1,300}(wrote|a écrit)\s?:|(Op|Am)\s.{1,300}(schreef|schrieb|geschreven)\b.{0,300}:)$", RegexOptions.IgnoreCase)]
     private static partial Regex Attribution();
 
     [GeneratedRegex(@"^(On|Op|Am|Le)\s", RegexOptions.IgnoreCase)]
@@ -167,7 +168,7 @@ public static partial class EmailText
     [GeneratedRegex(@"^\s*(_{5,}|-{5,}|={5,})\s*$")]
     private static partial Regex SeparatorLine();
 
-    [GeneratedRegex(@"^\s*(Sent from my|Verzonden (vanaf|met) mijn|Verstuurd (vanaf|met) mijn|Von meinem|Envoyé de mon)\b.{0,60}$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(Sent from my|Get Outlook for|Verzonden (vanaf|met) mijn|Verzonden vanuit|Verstuurd (vanaf|met) mijn|Von meinem|Envoyé de mon)\b.{0,60}$", RegexOptions.IgnoreCase)]
     private static partial Regex SentFromLine();
 
     [GeneratedRegex(@"\s+")]

@@ -8,6 +8,7 @@ using MimeKit;
 using Omni.Channel.Accounts;
 using Omni.Channel.Data;
 using Omni.Channel.Messages;
+using Omni.Channel.Outbound;
 using SmtpServer;
 using SmtpServer.Mail;
 using SmtpServer.Protocol;
@@ -115,6 +116,17 @@ public sealed class EmailMessageStore(
             var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
             var account = await db.Accounts.AsNoTracking().FirstAsync(a => a.Id == accountId.Value, cancellationToken);
             var envelopeFrom = transaction.From is { User.Length: > 0 } from ? from.AsAddress() : null;
+            if (EmailBounces.Read(mime, envelopeFrom) is { } bounce)
+            {
+                // A mail server's report on an e-mail Omni sent, not a customer's message: it fails that e-mail, and is not stored.
+                var applied = bounce is { Failed: true, OriginalMessageId: { } original }
+                    && await scope.ServiceProvider.GetRequiredService<DeliveryStatuses>()
+                        .ReportAsync(AccountKinds.Email, original, MessageStatus.Failed, bounce.Reason, cancellationToken);
+                EmailMetrics.Bounces.Add(1, new KeyValuePair<string, object?>("applied", applied));
+                logger.LogInformation("Bounce to account {AccountId}: {Outcome}", account.Id,
+                    applied ? "the e-mail it returns is failed" : bounce.Failed ? "it returns no e-mail Omni knows; ignored" : "not final; ignored");
+                return new SmtpResponse(SmtpReplyCode.Ok, "2.0.0 Ok: delivery report noted");
+            }
             var inbound = parser.Parse(mime, raw, envelopeFrom, account);
             var (message, created) = await scope.ServiceProvider.GetRequiredService<InboundMessages>().AcceptAsync(inbound, cancellationToken);
             activity?.SetTag("omni.message.id", message.Id);
@@ -136,6 +148,8 @@ internal static class EmailMetrics
     private static readonly Meter Meter = new("Omni.Channel");
 
     public static readonly Counter<long> Received = Meter.CreateCounter<long>("omni.channel.email.received", description: "E-mails stored from the SMTP listener (repeat=true: a repeated delivery)");
+
+    public static readonly Counter<long> Bounces = Meter.CreateCounter<long>("omni.channel.email.bounces", description: "Bounces received (applied=true: they failed an e-mail Omni sent)");
 
     public static readonly Counter<long> Refused = Meter.CreateCounter<long>("omni.channel.email.refused", description: "E-mails or recipients the SMTP listener refused, by reason");
 }

@@ -17,6 +17,16 @@ public sealed record InboundMessage(string Channel, string SenderKind, string Se
     public IReadOnlyList<InboundAttachment>? Attachments { get; init; }
 }
 
+/// <summary>Metadata keys any channel may set on an inbound message.</summary>
+public static class InboundMetadata
+{
+    /// <summary>
+    /// Set, with what it is, on what no customer typed (an out-of-office, a WhatsApp system notice): kept and resolved to
+    /// the customer like any message, but not announced, so no conversation is opened and the bot does not answer it.
+    /// </summary>
+    public const string Automatic = "automatic";
+}
+
 /// <summary>A file that came with an inbound message: its bytes, or the provider's reference to fetch them.</summary>
 public sealed record InboundAttachment(string FileName, string ContentType, long Size, byte[]? Content, string? ProviderReference);
 

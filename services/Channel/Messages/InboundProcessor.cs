@@ -104,7 +104,11 @@ public sealed class InboundProcessor(
                     message.CustomerId = customerId;
                     message.Status = MessageStatus.Received;
                     db.InboundWork.Remove(work[i]);
-                    db.Enqueue(new MessageReceived(message.Id, customerId, message.Channel, message.ReceivedAt), activity, clock);
+                    // An automatic message (an out-of-office, a system notice) joins the customer's record, not a conversation.
+                    if (!message.Metadata.ContainsKey(InboundMetadata.Automatic))
+                    {
+                        db.Enqueue(new MessageReceived(message.Id, customerId, message.Channel, message.ReceivedAt), activity, clock);
+                    }
                     Processed.Add(1);
                     break;
                 case { Permanent: true }:

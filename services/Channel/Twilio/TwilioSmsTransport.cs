@@ -26,6 +26,9 @@ public sealed class TwilioSmsTransport(
 {
     public const string HttpClientName = "twilio";
 
+    /// <summary>How Twilio writes a WhatsApp address: "whatsapp:+31…", on both sides of a WhatsApp message.</summary>
+    public const string WhatsAppPrefix = "whatsapp:";
+
     /// <summary>Twilio's limit for one message body (it splits longer texts into up to 10 segments itself).</summary>
     public const int MaxBodyLength = 1600;
 
@@ -48,10 +51,12 @@ public sealed class TwilioSmsTransport(
         }
 
         var apiBase = (account.Setting("apiBaseUrl") ?? options.Value.ApiBaseUrl).TrimEnd('/');
+        // A customer who wrote through the number's WhatsApp sender is answered there: Twilio wants both ends prefixed.
+        var prefix = message.SenderKind == "whatsapp" ? WhatsAppPrefix : "";
         var form = new List<KeyValuePair<string, string>>
         {
-            new("To", message.SenderAddress),
-            new("From", account.Address),
+            new("To", prefix + message.SenderAddress),
+            new("From", prefix + account.Address),
             new("Body", Body(message)),
         };
         if (publicAddress.ConfiguredBase is { } publicBase)

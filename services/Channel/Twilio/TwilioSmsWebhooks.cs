@@ -26,7 +26,7 @@ public static class TwilioSmsWebhooks
         twilio.MapPost("/sms/status", SmsStatus)
             .WithName("TwilioSmsStatus")
             .WithSummary("Twilio's message status callback: sent, delivered, read, undelivered or failed (with ErrorCode) moves " +
-                         "the message's delivery state forward; late or repeated reports change nothing.");
+                         "the message's delivery state forward; late or repeated reports, and reports on messages Omni did not send, change nothing.");
         return twilio;
     }
 
@@ -56,7 +56,18 @@ public static class TwilioSmsWebhooks
         if (Get(form, "NumSegments") is { } segments) metadata["numSegments"] = segments;
         if (Get(form, "MessagingServiceSid") is { } service) metadata["messagingServiceSid"] = service;
 
-        await inbound.AcceptAsync(new InboundMessage(AccountKinds.Sms, "phone", from!, body, messageSid)
+        // A WhatsApp sender on Twilio writes the customer "whatsapp:+31…": a WhatsApp identity, answered on WhatsApp through
+        // the same number (TwilioSmsTransport adds the prefix back), as Meta's own webhook names them ("+" and the number).
+        var whatsApp = from!.StartsWith(TwilioSmsTransport.WhatsAppPrefix, StringComparison.OrdinalIgnoreCase);
+        var (senderKind, sender) = whatsApp ? ("whatsapp", from[TwilioSmsTransport.WhatsAppPrefix.Length..].Trim()) : ("phone", from);
+        if (whatsApp) WhatsAppDetails(form, metadata);
+
+        var text = body;
+        if (string.IsNullOrWhiteSpace(text) && whatsApp && Location(form, metadata) is { } location) text = location;
+        // An MMS (or WhatsApp file) without words: say what came, as WhatsApp's own webhook does.
+        else if (string.IsNullOrWhiteSpace(text) && attachments is [var first, ..]) text = $"[{MediaKind(first.ContentType)}]";
+
+        await inbound.AcceptAsync(new InboundMessage(AccountKinds.Sms, senderKind, sender, text, messageSid)
         {
             AccountId = account.Id,
             Metadata = metadata,
@@ -80,19 +91,25 @@ public static class TwilioSmsWebhooks
         if (messageSid is null) errors["MessageSid"] = ["Required: Twilio's id of the message."];
         if (reported is null) errors["MessageStatus"] = ["Required: the message's status."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        if (webhook is not Authentic) return TwilioProblems.UnknownNumber();
-
         if (StatusOf(reported!) is not { } status)
         {
-            // queued, accepted, sending, scheduled, …: nothing a transcript shows beyond "sent".
+            // queued, accepted, sending, scheduled, partially_delivered, and receiving/received (a customer's message):
+            // nothing a transcript shows beyond "sent".
+            return TypedResults.Ok();
+        }
+        if (webhook is not Authentic)
+        {
+            // Signed with one of Omni's secrets, from a number no account has (another app's on the same Twilio account, a
+            // removed number): nothing of Omni's to update. Twilio does not retry status callbacks, so an error helps no one.
+            logger.LogWarning("Twilio reported {Status} from a number no account has ({MessageSid}); ignored", reported, messageSid);
             return TypedResults.Ok();
         }
         var reason = status == MessageStatus.Failed ? FailureReason(reported!, Get(form, "ErrorCode"), Get(form, "ErrorMessage")) : null;
         if (await ReportWhenKnownAsync(statuses, messageSid!, status, reason, cancellationToken)) return TypedResults.Ok();
 
-        logger.LogWarning("Twilio reported {Status} on a message Omni does not know ({MessageSid})", reported, messageSid);
-        return TypedResults.Problem(title: "Unknown message", detail: "No message Omni sent carries that MessageSid.",
-            statusCode: StatusCodes.Status404NotFound);
+        // A text sent from the number by someone else (the console, another app): acknowledged, as there is nothing to update.
+        logger.LogWarning("Twilio reported {Status} on a message Omni does not know ({MessageSid}); ignored", reported, messageSid);
+        return TypedResults.Ok();
     }
 
     /// <summary>
@@ -140,6 +157,44 @@ public static class TwilioSmsWebhooks
         ["30007"] = " (filtered by the carrier)",
         ["30008"] = " (unknown error)",
         ["21610"] = " (the recipient unsubscribed)",
+    };
+
+    /// <summary>What Twilio adds for a WhatsApp message: the profile name, a tapped button, the message replied to, the ad it came from.</summary>
+    private static void WhatsAppDetails(IReadOnlyDictionary<string, string> form, Dictionary<string, string> metadata)
+    {
+        metadata["twilioChannel"] = "whatsapp";
+        foreach (var (parameter, key) in WhatsAppParameters)
+        {
+            if (Get(form, parameter) is { } value) metadata[key] = value.Length <= 1000 ? value : value[..1000];
+        }
+        if (Get(form, "ButtonText") is not null) metadata["replyType"] = "button";
+    }
+
+    private static readonly (string Parameter, string Key)[] WhatsAppParameters =
+    [
+        ("ProfileName", "displayName"), ("WaId", "waId"), ("MessageType", "type"), ("ButtonPayload", "replyId"),
+        ("OriginalRepliedMessageSid", "replyTo"), ("ReferralSourceUrl", "referralSourceUrl"), ("ReferralHeadline", "referralHeadline"),
+        ("ReferralSourceType", "referralSourceType"), ("ReferralSourceId", "referralSourceId"), ("ReferralCtwaClid", "referralCtwaClid"),
+    ];
+
+    /// <summary>A shared WhatsApp location (Latitude, Longitude, Address, Label), as the WhatsApp webhook keeps it; null when there is none.</summary>
+    private static string? Location(IReadOnlyDictionary<string, string> form, Dictionary<string, string> metadata)
+    {
+        if (Get(form, "Latitude") is not { } latitude || Get(form, "Longitude") is not { } longitude) return null;
+        metadata["latitude"] = latitude;
+        metadata["longitude"] = longitude;
+        if (Get(form, "Label") is { } label) metadata["locationName"] = label;
+        if (Get(form, "Address") is { } address) metadata["locationAddress"] = address;
+        var described = string.Join(", ", new[] { Get(form, "Label"), Get(form, "Address") }.OfType<string>());
+        return $"Location: {(described.Length > 0 ? described + " " : "")}({latitude}, {longitude})";
+    }
+
+    private static string MediaKind(string contentType) => contentType.Split('/')[0] switch
+    {
+        "image" => "image",
+        "video" => "video",
+        "audio" => "audio",
+        _ => "file",
     };
 
     private static List<InboundAttachment>? Media(IReadOnlyDictionary<string, string> form, Dictionary<string, string[]> errors)

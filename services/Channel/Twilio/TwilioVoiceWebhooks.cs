@@ -27,7 +27,8 @@ public static partial class TwilioVoiceWebhooks
             .WithSummary("Where the greeting's Gather posts the caller's key: 1 stores a call-back request in the customer's conversation.");
         twilio.MapPost("/voice/status", CallStatus)
             .WithName("TwilioCallStatus")
-            .WithSummary("Twilio's call status callback: the call's start and end (duration, recording) become conversation events.");
+            .WithSummary("Twilio's call status callback: the call's end (duration, recording) becomes a conversation event; progress " +
+                         "reports (queued, ringing, in-progress) and calls from withheld numbers are acknowledged and change nothing.");
         return twilio;
     }
 
@@ -38,8 +39,13 @@ public static partial class TwilioVoiceWebhooks
         var webhook = await check.CheckAsync(request, [AccountKinds.Voice], OurNumber, cancellationToken);
         if (Refused(webhook, out var form, out var account, requireStatus: false) is { } refusal) return refusal;
 
-        var caller = CustomerNumber(form)!;
         var callSid = Get(form, "CallSid")!;
+        if (CustomerNumber(form) is not { } caller)
+        {
+            // A withheld number: no one to attach the call to or to call back (identity would make one "customer" of every
+            // anonymous caller). Greeted in the language of the number they called, without the call-back offer.
+            return TwilioProblems.TwiML(VoiceScript.Greeting(new Caller(CallerLookup.LanguageOf(account.Address), null, null), gatherUrl: null));
+        }
         var status = Get(form, "CallStatus") ?? "ringing";
         var reachable = E164().IsMatch(caller);
 
@@ -63,9 +69,10 @@ public static partial class TwilioVoiceWebhooks
         var webhook = await check.CheckAsync(request, [AccountKinds.Voice], OurNumber, cancellationToken);
         if (Refused(webhook, out var form, out var account, requireStatus: false) is { } refusal) return refusal;
 
-        var caller = CustomerNumber(form)!;
-        var language = request.Query["lang"].ToString() is ("nl" or "en") and var chosen ? chosen : CallerLookup.LanguageOf(caller);
-        if (Get(form, "Digits") != "1") return TwilioProblems.TwiML(VoiceScript.Goodbye(language));
+        var caller = CustomerNumber(form);
+        var language = request.Query["lang"].ToString() is ("nl" or "en") and var chosen ? chosen : CallerLookup.LanguageOf(caller ?? account.Address);
+        // Any other key, none, or no number to call back on: goodbye, nothing stored.
+        if (Get(form, "Digits") != "1" || caller is null || !E164().IsMatch(caller)) return TwilioProblems.TwiML(VoiceScript.Goodbye(language));
 
         var callSid = Get(form, "CallSid")!;
         // A routable item in the customer's conversation, like any message; a second press in the same call is the same request.
@@ -93,31 +100,26 @@ public static partial class TwilioVoiceWebhooks
             };
         }
 
-        var caller = CustomerNumber(form)!;
         var callSid = Get(form, "CallSid")!;
         var status = Get(form, "CallStatus")!.ToLowerInvariant();
-        var ended = status is "completed" or "busy" or "no-answer" or "failed" or "canceled";
+        // queued, initiated, ringing, in-progress: the call's start was recorded when Twilio asked how to answer it.
+        if (status is not ("completed" or "busy" or "no-answer" or "failed" or "canceled")) return TypedResults.Ok();
+        // A withheld number: the call was not recorded, and its end has no one to belong to either.
+        if (CustomerNumber(form) is not { } caller) return TypedResults.Ok();
+
         var metadata = new Dictionary<string, string>
         {
-            ["event"] = ended ? "call-ended" : "call-started",
+            ["event"] = "call-ended",
             ["callSid"] = callSid,
             ["callStatus"] = status,
         };
-        string text;
-        if (ended)
-        {
-            var duration = Get(form, "CallDuration") is { } seconds && int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : (int?)null;
-            if (duration is { } d) metadata["duration"] = d.ToString(CultureInfo.InvariantCulture);
-            if (Get(form, "RecordingUrl") is { Length: <= 1000 } recording && Uri.TryCreate(recording, UriKind.Absolute, out _)) metadata["recording"] = recording;
-            if (Get(form, "RecordingDuration") is { } recordingDuration) metadata["recordingDuration"] = recordingDuration;
-            text = status == "completed"
-                ? $"Call ended{(duration is { } length ? $" after {Describe(length)}" : "")}"
-                : $"Call ended without a conversation ({status})";
-        }
-        else
-        {
-            text = "Call started";
-        }
+        var duration = Get(form, "CallDuration") is { } seconds && int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : (int?)null;
+        if (duration is { } d) metadata["duration"] = d.ToString(CultureInfo.InvariantCulture);
+        if (Get(form, "RecordingUrl") is { Length: <= 1000 } recording && Uri.TryCreate(recording, UriKind.Absolute, out _)) metadata["recording"] = recording;
+        if (Get(form, "RecordingDuration") is { } recordingDuration) metadata["recordingDuration"] = recordingDuration;
+        var text = status == "completed"
+            ? $"Call ended{(duration is { } length ? $" after {Describe(length)}" : "")}"
+            : $"Call ended without a conversation ({status})";
         await inbound.AcceptAsync(CallEvent(account, caller, $"{callSid}:{status}", text, metadata), cancellationToken);
         return TypedResults.Ok();
     }
@@ -132,7 +134,8 @@ public static partial class TwilioVoiceWebhooks
 
         var errors = new Dictionary<string, string[]>();
         if (Get(form, "CallSid") is not { Length: <= 100 }) errors["CallSid"] = ["Required: Twilio's id of the call (at most 100 characters)."];
-        if (Get(form, "From") is not { Length: <= 320 }) errors["From"] = ["Required: the calling number."];
+        // From may be empty: a caller who withholds their number (see CustomerNumber).
+        if (Get(form, "From") is { Length: > 320 }) errors["From"] = ["At most 320 characters."];
         if (Get(form, "To") is not { Length: <= 320 }) errors["To"] = ["Required: the called number."];
         if (requireStatus && Get(form, "CallStatus") is not { Length: <= 32 }) errors["CallStatus"] = ["Required: the call's status."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
@@ -151,7 +154,20 @@ public static partial class TwilioVoiceWebhooks
 
     private static string? OurNumber(IReadOnlyDictionary<string, string> form) => Outgoing(form) ? Get(form, "From") : Get(form, "To");
 
-    private static string? CustomerNumber(IReadOnlyDictionary<string, string> form) => Outgoing(form) ? Get(form, "To") : Get(form, "From");
+    /// <summary>The customer's number; null when they withheld it.</summary>
+    private static string? CustomerNumber(IReadOnlyDictionary<string, string> form) =>
+        (Outgoing(form) ? Get(form, "To") : Get(form, "From")) is { } number && !WithheldNumbers.Contains(number) ? number : null;
+
+    /// <summary>
+    /// What Twilio puts in From for a caller who withholds their number: a word, or the number that spells it on a keypad
+    /// (+266696687 ANONYMOUS, +7378742833 RESTRICTED, +2562533 BLOCKED, +8656696 UNKNOWN, +86282452253 UNAVAILABLE). Those
+    /// look like numbers, and must not become one customer of every anonymous caller, nor be offered a call-back.
+    /// </summary>
+    private static readonly HashSet<string> WithheldNumbers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "anonymous", "restricted", "blocked", "unknown", "unavailable", "private", "withheld",
+        "+266696687", "+7378742833", "+2562533", "+8656696", "+86282452253",
+    };
 
     private static string Describe(int seconds) => seconds < 60
         ? $"{seconds} s"

@@ -117,7 +117,13 @@ public sealed partial record WhatsAppNotification(IReadOnlyList<WhatsAppChange> 
             var m = $"{at}.messages[{i}]";
             if (message is null) return (m, "Must be an object.");
             if (string.IsNullOrWhiteSpace(message.Id) || message.Id.Length > 200) return (m + ".id", "Required, at most 200 characters.");
-            if (message.From is null || !WaId().IsMatch(message.From)) return (m + ".from", "Required: the sender's WhatsApp number, digits only.");
+            // A user with a username may keep their number from the business: then only their business-scoped user id comes.
+            if (message.From is null && string.IsNullOrWhiteSpace(message.FromUserId))
+            {
+                return (m + ".from", "Required: the sender's WhatsApp number, digits only (or from_user_id).");
+            }
+            if (message.From is not null && !WaId().IsMatch(message.From)) return (m + ".from", "Required: the sender's WhatsApp number, digits only.");
+            if (message.FromUserId is { Length: > 200 }) return (m + ".from_user_id", "At most 200 characters.");
             if (string.IsNullOrWhiteSpace(message.Type)) return (m + ".type", "Required.");
             switch (message.Type)
             {
@@ -127,7 +133,9 @@ public sealed partial record WhatsAppNotification(IReadOnlyList<WhatsAppChange> 
                     return ($"{m}.{message.Type}.id", "Required: the media id.");
                 case "location" when message.Location?.Latitude is null || message.Location.Longitude is null:
                     return (m + ".location", "Required: latitude and longitude.");
-                case "interactive" when message.Interactive?.Reply is not { } reply || string.IsNullOrWhiteSpace(reply.Id) || reply.Title is null:
+                // Other interactive replies (a Flow's nfm_reply, …) carry no choice and are kept as they are.
+                case "interactive" when message.Interactive?.Type is null or "button_reply" or "list_reply"
+                                        && (message.Interactive?.Reply is not { } reply || string.IsNullOrWhiteSpace(reply.Id) || reply.Title is null):
                     return (m + ".interactive", "Required: a button_reply or list_reply with its id and title.");
                 case "button" when message.Button?.Text is null:
                     return (m + ".button.text", "Required for a button reply.");
@@ -171,16 +179,21 @@ public sealed class WaContact
 {
     public WaProfile? Profile { get; init; }
     public string? WaId { get; init; }
+
+    /// <summary>The business-scoped user id (BSUID), sent beside or, for a user with a username, instead of the number.</summary>
+    public string? UserId { get; init; }
 }
 
 public sealed class WaProfile
 {
     public string? Name { get; init; }
+    public string? Username { get; init; }
 }
 
 public sealed class WaMessage
 {
     public string? From { get; init; }
+    public string? FromUserId { get; init; }
     public string? Id { get; init; }
     public long? Timestamp { get; init; }
     public string? Type { get; init; }
@@ -195,6 +208,11 @@ public sealed class WaMessage
     public WaButton? Button { get; init; }
     public WaReaction? Reaction { get; init; }
     public WaContext? Context { get; init; }
+    public WaReferral? Referral { get; init; }
+    public WaSystem? System { get; init; }
+    public WaOrder? Order { get; init; }
+    public List<WaSharedContact?>? Contacts { get; init; }
+    public WaUnsupported? Unsupported { get; init; }
     public List<WaError?>? Errors { get; init; }
 
     /// <summary>The media object of a media message, whichever kind it is.</summary>
@@ -238,6 +256,7 @@ public sealed class WaInteractive
     public string? Type { get; init; }
     public WaReply? ButtonReply { get; init; }
     public WaReply? ListReply { get; init; }
+    public WaNfmReply? NfmReply { get; init; }
 
     [JsonIgnore]
     public WaReply? Reply => ButtonReply ?? ListReply;
@@ -248,6 +267,65 @@ public sealed class WaReply
     public string? Id { get; init; }
     public string? Title { get; init; }
     public string? Description { get; init; }
+}
+
+/// <summary>A completed WhatsApp Flow (or address form): its answers as JSON.</summary>
+public sealed class WaNfmReply
+{
+    public string? Name { get; init; }
+    public string? Body { get; init; }
+    public string? ResponseJson { get; init; }
+}
+
+/// <summary>The ad or post a message came from (a click-to-WhatsApp ad).</summary>
+public sealed class WaReferral
+{
+    public string? SourceUrl { get; init; }
+    public string? SourceId { get; init; }
+    public string? SourceType { get; init; }
+    public string? Headline { get; init; }
+    public string? Body { get; init; }
+    public string? CtwaClid { get; init; }
+}
+
+/// <summary>WhatsApp's own notice about the user: a changed number (user_changed_number), a changed user id, a changed identity.</summary>
+public sealed class WaSystem
+{
+    public string? Body { get; init; }
+    public string? Type { get; init; }
+    public string? WaId { get; init; }
+    public string? NewWaId { get; init; }
+}
+
+/// <summary>An order placed from a catalog; the items are counted, not read (their fields vary).</summary>
+public sealed class WaOrder
+{
+    public string? CatalogId { get; init; }
+    public string? Text { get; init; }
+    public List<JsonElement>? ProductItems { get; init; }
+}
+
+/// <summary>A contact card the user shared.</summary>
+public sealed class WaSharedContact
+{
+    public WaContactName? Name { get; init; }
+    public List<WaContactPhone?>? Phones { get; init; }
+}
+
+public sealed class WaContactName
+{
+    public string? FormattedName { get; init; }
+}
+
+public sealed class WaContactPhone
+{
+    public string? Phone { get; init; }
+}
+
+/// <summary>What Meta could not pass on: the type the user sent (an edit, a poll, …).</summary>
+public sealed class WaUnsupported
+{
+    public string? Type { get; init; }
 }
 
 /// <summary>A tap on a template's quick-reply button.</summary>

@@ -125,6 +125,18 @@ public sealed class EmailChannelHost : IAsyncDisposable
         return await db.Messages.CountAsync(m => m.Channel == AccountKinds.Email);
     }
 
+    /// <summary>Outbox rows of one event type (by its short name, e.g. "MessageReceived") about the message.</summary>
+    public async Task<long> CountEventsAsync(string eventName, Guid messageId)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """SELECT count(*) FROM outbox_messages WHERE "Body" ->> 'messageId' = @id AND "MessageType" LIKE @type""", connection);
+        command.Parameters.AddWithValue("id", messageId.ToString());
+        command.Parameters.AddWithValue("type", $"%.{eventName},%");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public async Task<OutboundWork?> OutboundWorkAsync(Guid messageId)
     {
         await using var scope = _service.Services.CreateAsyncScope();

@@ -70,6 +70,74 @@ public sealed class Reporting_sms_delivery(ChannelServiceFixture fixture)
         Assert.Equal("Sent", (await _twilio.Database.FindAsync(sent.Id))!.Status);
     }
 
+    [Fact]
+    public async Task Acknowledges_every_status_that_does_not_move_delivery_forward_and_changes_nothing()
+    {
+        await using var api = await TwilioApiStandIn.StartAsync();
+        var (number, customerNumber, sent) = await SentReplyAsync(api);
+        using var http = _twilio.CreateClient();
+
+        foreach (var status in new[] { "accepted", "scheduled", "queued", "sending", "receiving", "received", "partially_delivered" })
+        {
+            var response = await http.PostSignedAsync("/webhooks/twilio/sms/status", Status(number, customerNumber, sent.ExternalId!, status), number.AuthToken);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{status}: {(int)response.StatusCode}");
+        }
+
+        Assert.Equal("Sent", (await _twilio.Database.FindAsync(sent.Id))!.Status);
+        Assert.Equal(1, await _twilio.Database.CountEventsAsync("MessageDelivered", sent.Id));
+
+        var read = await http.PostSignedAsync("/webhooks/twilio/sms/status", Status(number, customerNumber, sent.ExternalId!, "read"), number.AuthToken);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("Read", (await _twilio.Database.FindAsync(sent.Id))!.Status);
+    }
+
+    [Theory]
+    [InlineData("failed", "30008", "Unknown error")]
+    [InlineData("undelivered", "30005", "Unknown destination handset")]
+    [InlineData("canceled", null, null)]
+    public async Task A_final_report_fails_the_message_with_twilios_code_and_no_phone_number_in_the_reason(string status, string? code, string? message)
+    {
+        await using var api = await TwilioApiStandIn.StartAsync();
+        var (number, customerNumber, sent) = await SentReplyAsync(api);
+        using var http = _twilio.CreateClient();
+        var form = Status(number, customerNumber, sent.ExternalId!, status);
+        if (code is not null) form["ErrorCode"] = code;
+        if (message is not null) form["ErrorMessage"] = $"{message} for {customerNumber}";
+
+        var response = await http.PostSignedAsync("/webhooks/twilio/sms/status", form, number.AuthToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var failed = (await _twilio.Database.FindAsync(sent.Id))!;
+        Assert.Equal("Failed", failed.Status);
+        Assert.Contains(status, failed.StatusReason);
+        if (code is not null) Assert.Contains(code, failed.StatusReason);
+        Assert.DoesNotContain(customerNumber, failed.StatusReason);
+        Assert.Equal(1, await _twilio.Database.CountEventsAsync("DeliveryFailed", sent.Id));
+    }
+
+    [Fact]
+    public async Task Acknowledges_reports_on_messages_omni_did_not_send_and_stores_nothing()
+    {
+        var number = await _twilio.AddNumberAsync();
+        var elsewhere = number with { Number = TwilioChannel.NewTwilioNumber() };
+        var (unknownSid, customerNumber) = (TwilioChannel.NewSid("SM"), TwilioChannel.NewDutchMobile());
+        using var http = _twilio.CreateClient();
+
+        // Sent from the number by someone else (the console, another app), from a number Omni has no account for, and
+        // the "received" report on a customer's own text.
+        var notOurs = await http.PostSignedAsync("/webhooks/twilio/sms/status", Status(number, customerNumber, unknownSid, "delivered"), number.AuthToken);
+        var otherNumber = await http.PostSignedAsync("/webhooks/twilio/sms/status", Status(elsewhere, customerNumber, unknownSid, "failed"), number.AuthToken);
+        var inbound = Status(number, customerNumber, TwilioChannel.NewSid("SM"), "received");
+        (inbound["From"], inbound["To"]) = (customerNumber, number.Number);
+        var customersText = await http.PostSignedAsync("/webhooks/twilio/sms/status", inbound, number.AuthToken);
+
+        Assert.Equal(HttpStatusCode.OK, notOurs.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherNumber.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, customersText.StatusCode);
+        Assert.Equal(0, await _twilio.Database.CountByExternalIdAsync(unknownSid));
+        Assert.Equal(0, await _twilio.Database.CountForAccountAsync(number.AccountId));
+    }
+
     /// <summary>A status callback as Twilio posts it for a message Omni sent from <paramref name="number"/>.</summary>
     private static Dictionary<string, string> Status(TwilioNumber number, string customerNumber, string messageSid, string status) => new()
     {
