@@ -17,6 +17,7 @@ if (!builder.Configuration.GetValue("Omni:InfrastructureOnly", false))
 {
     // Identity signs agents' tokens; its key and the first admin's password are made on first run in .omni/secrets/.
     var identity = builder.AddProject<Projects.Omni_Identity>("identity")
+        .WithSharedMachineRuntime()
         .WithReference(identityDb).WaitFor(identityDb)
         .WithReference(bus).WaitFor(bus)
         .WithSigningKeyAndBootstrapAdmin()
@@ -25,6 +26,7 @@ if (!builder.Configuration.GetValue("Omni:InfrastructureOnly", false))
 
     // Channel does not wait for identity: messages are accepted and stored while identity is away.
     var channel = builder.AddProject<Projects.Omni_Channel>("channel")
+        .WithSharedMachineRuntime()
         .WithReference(channelDb).WaitFor(channelDb)
         .WithReference(sessionCache).WaitFor(sessionCache) // web chat's SignalR backplane
         .WithReference(bus).WaitFor(bus)
@@ -36,6 +38,7 @@ if (!builder.Configuration.GetValue("Omni:InfrastructureOnly", false))
         .WithDemoChannelAccounts();
 
     var routing = builder.AddProject<Projects.Omni_Routing>("routing")
+        .WithSharedMachineRuntime()
         .WithReference(routingDb).WaitFor(routingDb)
         .WithReference(sessionCache).WaitFor(sessionCache)
         .WithReference(bus).WaitFor(bus)
@@ -46,6 +49,7 @@ if (!builder.Configuration.GetValue("Omni:InfrastructureOnly", false))
     // Knowledge validates agents' tokens with identity's public key, reads customers' preferred language from identity
     // and their messages from the channel (for suggestions); none of it is needed to start, so no waits.
     var knowledge = builder.AddProject<Projects.Omni_Knowledge>("knowledge")
+        .WithSharedMachineRuntime()
         .WithReference(knowledgeDb).WaitFor(knowledgeDb)
         .WithReference(bus).WaitFor(bus)
         .WithReference(sessionCache).WaitFor(sessionCache) // the bot reads and adds to the customer's session context
@@ -56,6 +60,7 @@ if (!builder.Configuration.GetValue("Omni:InfrastructureOnly", false))
         .WithHttpHealthCheck("/health");
 
     var gateway = builder.AddProject<Projects.Omni_Gateway>("gateway")
+        .WithSharedMachineRuntime()
         .WithReference(channel).WaitFor(channel)
         .WithReference(identity).WaitFor(identity)
         .WithReference(routing).WaitFor(routing)

@@ -82,6 +82,8 @@ internal static class LocalServers
                 // Room for every service's pool (4 × 40) plus migrations, tools and health checks.
                 "-c", "max_connections=200"])
             .WithEndpoint(name: "tcp", scheme: "tcp", env: "PGPORT")
+            // Services connect to the server itself: the orchestrator's proxy in between cost CPU on every query.
+            .WithAnnotation(new ProxySupportAnnotation { ProxyEnabled = false })
             .WithHealthCheck(healthKey)
             .WithIconName("Database")
             .ExcludeFromManifest();
@@ -170,6 +172,7 @@ internal static class LocalServers
                 }
             })
             .WithEndpoint(name: "tcp", scheme: "tcp", env: "REDIS_PORT")
+            .WithAnnotation(new ProxySupportAnnotation { ProxyEnabled = false })
             .WithHealthCheck(healthKey)
             .WithIconName("Memory")
             .ExcludeFromManifest();
@@ -224,6 +227,7 @@ internal static class LocalServers
             .WithEnvironment("RABBITMQ_PID_FILE", Path.Combine(folder, "rabbit.pid"))
             .WithEndpoint(name: "tcp", scheme: "tcp", env: "RABBITMQ_NODE_PORT")
             .WithEndpoint(name: "dist", scheme: "tcp", env: "RABBITMQ_DIST_PORT")
+            .WithAnnotation(new ProxySupportAnnotation { ProxyEnabled = false })
             .WithHealthCheck(healthKey)
             .WithIconName("Mail")
             .ExcludeFromManifest();

@@ -85,6 +85,9 @@ public sealed partial class EmailTransport(IServiceScopeFactory scopes, IOptions
         };
         mime.From.Add(new MailboxAddress(account.Name, account.Address));
         mime.To.Add(recipient);
+        // What the bot or the system writes is an automatic answer (RFC 3834): the customer's own out-of-office does not
+        // answer it back, so two auto-responders never keep each other busy. A person's reply is a reply like any other.
+        if (message.Sender is MessageSenders.Bot or MessageSenders.System) mime.Headers.Add("Auto-Submitted", "auto-replied");
         // A customer's message without a Message-ID is known by a hash, which is no id to refer to.
         if (thread is not null && thread.MessageId.Contains('@'))
         {

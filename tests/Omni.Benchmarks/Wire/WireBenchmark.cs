@@ -127,7 +127,9 @@ internal static class WireBenchmark
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.ForEach(Console.WriteLine);
         Console.WriteLine();
-        Console.WriteLine($"Sustained: {sustained} msg/s (highest offered rate with nothing failed, lost or doubled and routing done within 5 s of the last one)");
+        Console.WriteLine(identityDown
+            ? $"Acknowledged without loss: {sustained} msg/s (highest offered rate with nothing failed, lost or doubled once identity was back)"
+            : $"Sustained: {sustained} msg/s (highest offered rate with nothing failed, lost or doubled and routing done within 5 s of the last one)");
         Console.WriteLine($"ack: {source.Description} until its answer. Baseline: an agent's GET of one stored message through the gateway at the same rate, " +
                           "before the load; during the load: the same GET at a tenth of the rate, alongside it.");
         Console.WriteLine("received→attached: the channel's ReceivedAt (when the message was stored) to routing's AttachedAt, from the two databases.");
@@ -154,10 +156,13 @@ internal static class WireBenchmark
     /// <summary>Waits until routing has attached every acknowledged message of the run (or stops moving), then reads the latencies.</summary>
     private static async Task StopIdentityAsync(DistributedApplication app)
     {
+        var watch = Stopwatch.StartNew();
         var result = await app.ResourceCommands.ExecuteCommandAsync("identity", KnownResourceCommands.StopCommand);
-        if (!result.Success) throw new InvalidOperationException($"Could not stop identity: {result.Message}");
-        await app.ResourceNotifications.WaitForResourceAsync("identity", KnownResourceStates.TerminalStates);
-        Console.WriteLine("identity stopped");
+        // The orchestrator gives up waiting after a few seconds while identity may still be finishing its shutdown.
+        if (!result.Success) Console.WriteLine($"identity: {result.Message}; waiting for it to stop");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await app.ResourceNotifications.WaitForResourceAsync("identity", KnownResourceStates.TerminalStates, timeout.Token);
+        Console.WriteLine($"identity stopped after {watch.Elapsed.TotalSeconds:F1} s");
     }
 
     private static async Task StartIdentityAsync(DistributedApplication app)

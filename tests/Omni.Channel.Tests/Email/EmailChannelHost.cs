@@ -10,6 +10,7 @@ using Omni.Channel.Accounts;
 using Omni.Channel.Data;
 using Omni.Channel.Email;
 using Omni.Channel.Messages;
+using Omni.Channel.Outbound;
 using Omni.Channel.Tests.Support;
 using Omni.Testing;
 using Xunit;
@@ -108,6 +109,15 @@ public sealed class EmailChannelHost : IAsyncDisposable
         var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
         return await db.Messages.AsNoTracking().Include(m => m.Attachments)
             .FirstOrDefaultAsync(m => m.Channel == AccountKinds.Email && m.ExternalId == externalId);
+    }
+
+    /// <summary>Queues a message to the customer as the bot or the system would (through the command path's service).</summary>
+    public async Task QueueAsAsync(string sender, Guid customerId, string text)
+    {
+        await using var scope = _service.Services.CreateAsyncScope();
+        var outbound = scope.ServiceProvider.GetRequiredService<OutboundMessages>();
+        var outcome = await outbound.QueueAsync(new OutboundRequest(customerId, null, AccountKinds.Email, text) { Sender = sender }, CancellationToken.None);
+        Assert.IsType<QueueOutcome.Queued>(outcome);
     }
 
     public async Task<Message> StoredByIdAsync(Guid id)

@@ -38,6 +38,7 @@ public sealed class Sending_email(ChannelServiceFixture fixture)
         Assert.Equal(["root@example.nl", "earlier@omni.test", customer.MessageId!], sent.References.ToArray());
         Assert.EndsWith("@omni.test", sent.MessageId);
         Assert.Equal("Uw pakket wordt morgen bezorgd.", sent.TextBody?.TrimEnd());
+        Assert.Null(sent.Headers[HeaderId.AutoSubmitted]); // a person's reply
 
         var stored = await Eventually.Get(async () => await channel.StoredByIdAsync(queued.Id) is { Status: MessageStatus.Sent } m ? m : null,
             "the reply to be marked sent");
@@ -45,6 +46,22 @@ public sealed class Sending_email(ChannelServiceFixture fixture)
         Assert.Equal("root@example.nl", stored.Metadata[EmailMetadata.ThreadId]);
         Assert.Equal(customer.MessageId, stored.Metadata[EmailMetadata.InReplyTo]);
         Assert.Single(relay.Received);
+    }
+
+    [Theory]
+    [InlineData("bot")]
+    [InlineData("system")]
+    public async Task Marks_what_the_bot_or_the_system_writes_as_auto_replied_so_out_of_office_replies_do_not_answer_it(string sender)
+    {
+        await using var relay = await RelayStandIn.StartAsync();
+        await using var channel = EmailChannelHost.Start(fixture, relay.Port);
+        var mailbox = await channel.CreateMailboxAsync();
+        var (customer, customerId) = await CustomerWroteAsync(channel, mailbox, mail => mail.Subject = "Retour");
+
+        await channel.QueueAsAsync(sender, customerId, "Je bent nummer 3 in de wachtrij.");
+
+        var sent = await relay.WaitForAsync(m => m.InReplyTo == customer.MessageId, "the notice at the relay");
+        Assert.Equal("auto-replied", sent.Headers[HeaderId.AutoSubmitted]);
     }
 
     [Fact]
