@@ -26,6 +26,21 @@ public sealed class Opening_conversations(RoutingServiceFixture fixture)
         await fixture.StatusChanges.WaitFor(s => s.ConversationId == conversation.Id && s.State == ConversationState.Bot, "StatusChanged: bot");
     }
 
+    [Theory]
+    [InlineData("voice")]
+    [InlineData("email")]
+    public async Task Hands_a_conversation_with_the_bot_to_a_person_when_the_customer_calls_or_emails(string channel)
+    {
+        var conversation = await fixture.FirstMessageAsync("sms");
+        Assert.Equal(ConversationState.Bot, await fixture.StateOfAsync(conversation));
+
+        await fixture.DeliverAsync(Received.On(conversation.CustomerId, channel));
+
+        await fixture.ReachesStateAsync(conversation, ConversationState.Queued);
+        var queued = Assert.Single(await fixture.DecisionsOfAsync(conversation.Id), d => d.Kind == "queued");
+        Assert.Contains($"turned to {channel}", queued.Reason);
+    }
+
     [Fact]
     public async Task Has_a_default_queue_from_the_start()
     {

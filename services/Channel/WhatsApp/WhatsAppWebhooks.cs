@@ -57,6 +57,11 @@ public static class WhatsAppWebhooks
         return matches ? TypedResults.Text(challenge, "text/plain") : refused;
     }
 
+    private static ProblemHttpResult InvalidSignature() =>
+        TypedResults.Problem(title: "Invalid signature",
+            detail: $"{WhatsAppSignature.Header} must be sha256= and the HMAC-SHA256 of the raw body with the app secret.",
+            statusCode: StatusCodes.Status401Unauthorized);
+
     private static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> Receive(
         HttpRequest request,
         ChannelDbContext db,
@@ -75,6 +80,9 @@ public static class WhatsAppWebhooks
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
+        var signature = request.Headers[WhatsAppSignature.Header].ToString();
+        if (signature.Length == 0) return InvalidSignature();
+
         var notification = WhatsAppNotification.Parse(body, out var field, out var reason);
         if (notification is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] });
 
@@ -86,21 +94,20 @@ public static class WhatsAppWebhooks
         foreach (var number in numbers) candidates.AddRange(await directory.FindAsync(WhatsAppKind, number, cancellationToken));
         if (candidates.Count < numbers.Length)
         {
-            return TypedResults.Problem(title: "Unknown WhatsApp number", detail: "No WhatsApp account takes webhooks for this business number.",
-                statusCode: StatusCodes.Status404NotFound);
+            // Which numbers exist is told only to a sender who signs as one of our WhatsApp apps; anyone else learns
+            // nothing from the answer (401, as for a known number with a wrong signature).
+            var ours = await directory.AllAsync(WhatsAppKind, MaxAccounts, cancellationToken);
+            return ours.Any(a => WhatsAppSignature.IsValid(body, signature, a.Secret("appSecret")))
+                ? TypedResults.Problem(title: "Unknown WhatsApp number", detail: "No WhatsApp account takes webhooks for this business number.",
+                    statusCode: StatusCodes.Status404NotFound)
+                : InvalidSignature();
         }
 
-        var signature = request.Headers[WhatsAppSignature.Header].ToString();
         var signed = !anyNumber
             ? candidates.All(a => WhatsAppSignature.IsValid(body, signature, a.Secret("appSecret")))
             // Nothing for a number (a change of another kind): any WhatsApp app of ours may have sent it.
             : candidates.Any(a => WhatsAppSignature.IsValid(body, signature, a.Secret("appSecret")));
-        if (!signed)
-        {
-            return TypedResults.Problem(title: "Invalid signature",
-                detail: $"{WhatsAppSignature.Header} must be sha256= and the HMAC-SHA256 of the raw body with the app secret.",
-                statusCode: StatusCodes.Status401Unauthorized);
-        }
+        if (!signed) return InvalidSignature();
 
         var accounts = candidates.ToDictionary(a => a.Address, StringComparer.Ordinal);
         var (created, repeated, reported, unresolved) = (0, 0, 0, 0);

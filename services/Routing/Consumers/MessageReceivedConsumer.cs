@@ -45,6 +45,12 @@ public sealed class MessageReceivedConsumer(
             conversation.State = ConversationState.Assigned;
             db.Enqueue(new StatusChanged(conversation.Id, conversation.CustomerId, ConversationState.Assigned, null, null, null, now), clock);
         }
+        else if (conversation.State == ConversationState.Bot && !options.Value.BotChannels.Contains(received.Channel))
+        {
+            // The bot answers on chat channels only: a customer who calls or e-mails while talking to it wants a person
+            // (and a call, a call-back request or an e-mail is nothing the bot should answer by text).
+            await queueing.EnterAsync(conversation, $"the customer turned to {received.Channel}, where the bot does not answer.", cancellationToken);
+        }
 
         db.ConversationMessages.Add(new ConversationMessage
         {

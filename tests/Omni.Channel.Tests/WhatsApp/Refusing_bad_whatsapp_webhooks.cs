@@ -45,6 +45,27 @@ public sealed class Refusing_bad_whatsapp_webhooks(ChannelServiceFixture fixture
         Assert.Equal(0, await _rows.CountMessagesOfAccountAsync(number.AccountId));
     }
 
+    [Theory]
+    [InlineData("no signature")]
+    [InlineData("a signature with a secret Omni does not know")]
+    public async Task Tells_a_sender_who_cannot_sign_nothing_about_which_numbers_exist(string signatureKind)
+    {
+        using var http = fixture.Channel.CreateClient();
+        var known = await http.CreateWhatsAppAccountAsync();
+        foreach (var number in new[] { known.PhoneNumberId, MetaWebhook.NewPhoneNumberId() })
+        {
+            var (waId, wamid) = (MetaWebhook.NewWaId(), MetaWebhook.NewWamid());
+            var body = MetaWebhook.Serialize(MetaWebhook.Messages(number, waId, "Mallory", MetaWebhook.Text(waId, wamid, "Bestaat dit nummer?")));
+            var signature = signatureKind == "no signature" ? null : MetaWebhook.Sign(body, "a-secret-omni-does-not-know");
+
+            var response = await http.PostWebhookAsync(body, signature);
+
+            // The same answer for a number that exists and one that does not.
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal(0, await fixture.Database.CountMessagesMarkedAsync(wamid));
+        }
+    }
+
     [Fact]
     public async Task Answers_404_the_same_way_for_every_phone_number_id_no_account_has_and_stores_nothing()
     {
