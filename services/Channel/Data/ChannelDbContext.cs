@@ -37,7 +37,12 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
             message.Property(m => m.TraceParent).HasMaxLength(128);
             message.Property(m => m.TraceState).HasMaxLength(512);
             // A provider's retry of a delivery carries the same id: it must find the stored message, not make another.
-            message.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
+            // Unique per account (an e-mail's Message-ID is the sender's choice, and one mail may reach two mailboxes);
+            // messages without an account (the plain API) share one space.
+            message.HasIndex(m => new { m.Channel, m.AccountId, m.ExternalId }).IsUnique().AreNullsDistinct(false)
+                .HasFilter("\"ExternalId\" IS NOT NULL");
+            // Delivery reports find an outbound message by the provider's id.
+            message.HasIndex(m => new { m.Channel, m.ExternalId });
             message.HasIndex(m => m.CustomerId);
             message.HasIndex(m => new { m.CustomerId, m.Channel, m.ReceivedAt });
             message.HasIndex(m => m.ConversationId);

@@ -108,10 +108,10 @@ public sealed class InboundMessages(ChannelDbContext db, InboundSignal signal, M
     }
 
     // Asked for every webhook before it is stored: compiled once, not translated per call.
-    private static readonly Func<ChannelDbContext, string, string, CancellationToken, Task<Message?>> ByExternalId = EF.CompileAsyncQuery(
-        (ChannelDbContext db, string channel, string externalId, CancellationToken cancellationToken) =>
-            db.Messages.AsNoTracking().FirstOrDefault(m => m.Channel == channel && m.ExternalId == externalId));
+    private static readonly Func<ChannelDbContext, string, Guid?, string, CancellationToken, Task<Message?>> ByExternalId = EF.CompileAsyncQuery(
+        (ChannelDbContext db, string channel, Guid? accountId, string externalId, CancellationToken cancellationToken) =>
+            db.Messages.AsNoTracking().FirstOrDefault(m => m.Channel == channel && m.AccountId == accountId && m.ExternalId == externalId));
 
     private Task<Message?> FindAsync(InboundMessage inbound, CancellationToken cancellationToken) =>
-        ByExternalId(db, inbound.Channel, inbound.ExternalId!, cancellationToken);
+        ByExternalId(db, inbound.Channel, inbound.AccountId, inbound.ExternalId!, cancellationToken);
 }

@@ -3,6 +3,7 @@ using MimeKit;
 using Omni.Channel.Email;
 using Omni.Channel.Messages;
 using Omni.Channel.Tests.Support;
+using Omni.Testing;
 using Xunit;
 
 namespace Omni.Channel.Tests.Email;
@@ -231,6 +232,27 @@ public sealed class Receiving_email(ChannelServiceFixture fixture)
         Assert.StartsWith("2.0.0", second);
         await channel.SettledAsync(mail);
         Assert.Equal(1, await channel.CountEmailsAsync());
+    }
+
+    [Fact]
+    public async Task Stores_one_mail_sent_to_two_support_mailboxes_for_each_of_them()
+    {
+        await using var channel = EmailChannelHost.Start(fixture, RelayStandIn.FreePort());
+        var sales = await channel.CreateMailboxAsync("Verkoop");
+        var support = await channel.CreateMailboxAsync("Klantenservice");
+        var from = CustomerMail.NewAddress();
+        var messageId = $"{Guid.NewGuid():N}@example.nl";
+        var toSales = CustomerMail.Create(from, sales, "Offerte", "Voor wie is deze vraag?", messageId);
+        var toSupport = CustomerMail.Create(from, support, "Offerte", "Voor wie is deze vraag?", messageId);
+
+        await channel.SendAsync(toSales);
+        await channel.SendAsync(toSupport);
+
+        // A Message-ID is unique per mailbox, not across them: each mailbox keeps its copy.
+        await Eventually.True(async () => await channel.CountEmailsAsync() == 2, "a copy stored for each mailbox");
+        // A repeat to one of them is still stored once (the mail is stored before SMTP's 250).
+        Assert.StartsWith("2.0.0", await channel.SendAsync(toSupport));
+        Assert.Equal(2, await channel.CountEmailsAsync());
     }
 
     [Fact]

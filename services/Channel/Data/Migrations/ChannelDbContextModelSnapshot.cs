@@ -170,9 +170,13 @@ namespace Omni.Channel.Data.Migrations
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("Channel", "ExternalId")
+                    b.HasIndex("Channel", "ExternalId");
+
+                    b.HasIndex("Channel", "AccountId", "ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("Channel", "AccountId", "ExternalId"), false);
 
                     b.HasIndex("Channel", "SenderAddress", "ReceivedAt");
 
