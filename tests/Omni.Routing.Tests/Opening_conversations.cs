@@ -42,6 +42,17 @@ public sealed class Opening_conversations(RoutingServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Tells_where_a_handed_over_customer_stands_in_the_language_the_bot_read_in_their_words()
+    {
+        var conversation = await fixture.FirstMessageAsync("web");
+
+        await fixture.HandOverAsync(conversation, topic: null, language: "nl");
+
+        var queued = await fixture.StatusChanges.WaitFor(s => s.ConversationId == conversation.Id && s.State == ConversationState.Queued, "StatusChanged: queued");
+        Assert.Equal("nl", queued.Message.Language);
+    }
+
+    [Fact]
     public async Task Has_a_default_queue_from_the_start()
     {
         using var agent = fixture.Client(fixture.Tokens.Issue(Guid.CreateVersion7(), "Anna de Vries", "agent"));

@@ -26,7 +26,7 @@ public sealed class StatusChangedConsumer(
         var notice = await db.Notices.FirstOrDefaultAsync(n => n.ConversationId == status.ConversationId, cancellationToken);
         if (notice is not null && status.At <= notice.LastStatusAt) return; // late or repeated
 
-        if (StatusNotices.IsMeaningful(notice, status) && StatusNotices.Text(status, await LanguageAsync(status.CustomerId, cancellationToken)) is { } text)
+        if (StatusNotices.IsMeaningful(notice, status) && StatusNotices.Text(status, await LanguageAsync(status, cancellationToken)) is { } text)
         {
             var outcome = await outbound.QueueAsync(new OutboundRequest(status.CustomerId, status.ConversationId, null, text) { Sender = MessageSenders.System }, cancellationToken);
             if (outcome is QueueOutcome.Queued)
@@ -49,8 +49,10 @@ public sealed class StatusChangedConsumer(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<string> LanguageAsync(Guid customerId, CancellationToken cancellationToken)
+    /// <summary>The customer's own choice (identity), else the language they write in (routing's), else a guess from their address.</summary>
+    private async Task<string> LanguageAsync(StatusChanged status, CancellationToken cancellationToken)
     {
+        var customerId = status.CustomerId;
         try
         {
             var customer = await identity.GetCustomerAsync(new GetCustomerRequest { CustomerId = customerId.ToString() },
@@ -61,6 +63,7 @@ public sealed class StatusChangedConsumer(
         {
             logger.LogDebug("Customer {CustomerId}'s language not known from identity ({Status})", customerId, ex.StatusCode);
         }
+        if (status.Language is "nl" or "en") return status.Language;
 
         // Unknown: guess from where they wrote from; Dutch for Dutch and Belgian numbers and domains.
         var address = await db.Messages.AsNoTracking()

@@ -67,7 +67,7 @@ public sealed class DeskActions(
         conversation.OfferExpiresAt = null;
         db.Decide(conversation, "accepted", $"{agent.Name} accepted after {waited.TotalSeconds:0} s in the queue.", now, agentId: agentId, actorId: agentId);
         db.Enqueue(new ConversationAssigned(conversation.Id, conversation.CustomerId, agentId, conversation.QueueId, now), clock);
-        db.Enqueue(new StatusChanged(conversation.Id, conversation.CustomerId, ConversationState.Assigned, null, null, agent.FirstName, now), clock);
+        db.Enqueue(new StatusChanged(conversation.Id, conversation.CustomerId, ConversationState.Assigned, null, null, agent.FirstName, now, conversation.Language), clock);
         if (!await SaveAsync(cancellationToken)) return Changed();
         await transaction.CommitAsync(cancellationToken);
 
@@ -229,7 +229,7 @@ public sealed class DeskActions(
             conversation.OfferExpiresAt = null;
             db.Decide(conversation, "transferred", $"Transferred to {agent.Name} ({load + units} of {agent.Capacity} units with it).", now, agentId: agentId, actorId: actorId, note: note);
             db.Enqueue(new ConversationAssigned(conversation.Id, conversation.CustomerId, agentId, conversation.QueueId, now), clock);
-            db.Enqueue(new StatusChanged(conversation.Id, conversation.CustomerId, ConversationState.Assigned, null, null, agent.FirstName, now), clock);
+            db.Enqueue(new StatusChanged(conversation.Id, conversation.CustomerId, ConversationState.Assigned, null, null, agent.FirstName, now, conversation.Language), clock);
             notice = new TransferNotice(conversation.Id, conversation.CustomerId, from, agentId, null, note, now);
         }
         if (from is { } previous && await db.Agents.FirstOrDefaultAsync(a => a.Id == previous, cancellationToken) is { } fromAgent) fromAgent.IdleSince = now;

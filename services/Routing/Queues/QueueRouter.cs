@@ -225,7 +225,7 @@ public sealed class QueueRouter(
                 if (!WaitNotice.WorthTelling(conversation.ToldPosition, conversation.ToldWaitSeconds, estimate.Position, seconds)) continue;
                 conversation.ToldPosition = estimate.Position;
                 conversation.ToldWaitSeconds = seconds;
-                db.Enqueue(new StatusChanged(conversation.Id, conversation.CustomerId, ConversationState.Queued, estimate.Position, seconds, null, now), clock);
+                db.Enqueue(new StatusChanged(conversation.Id, conversation.CustomerId, ConversationState.Queued, estimate.Position, seconds, null, now, conversation.Language), clock);
                 pass.StatusUpdates++;
             }
         }
