@@ -13,6 +13,8 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
 
     public DbSet<InboundWork> InboundWork => Set<InboundWork>();
 
+    public DbSet<RawPayload> RawPayloads => Set<RawPayload>();
+
     public DbSet<OutboundWork> OutboundWork => Set<OutboundWork>();
 
     public DbSet<MessageAttachment> Attachments => Set<MessageAttachment>();
@@ -82,6 +84,14 @@ public sealed class ChannelDbContext(DbContextOptions<ChannelDbContext> options)
             account.Property(a => a.Settings).HasColumnType("jsonb").HasConversion(JsonMap.Converter, JsonMap.Comparer);
             account.Property(a => a.Secrets).HasColumnType("jsonb").HasConversion(JsonMap.Converter, JsonMap.Comparer);
             account.HasIndex(a => new { a.Kind, a.Address }).IsUnique();
+        });
+
+        modelBuilder.Entity<RawPayload>(raw =>
+        {
+            raw.ToTable("raw_payloads");
+            raw.HasKey(r => r.MessageId);
+            raw.Property(r => r.ContentType).HasMaxLength(100);
+            raw.HasOne<Message>().WithOne().HasForeignKey<RawPayload>(r => r.MessageId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<InboundWork>(work =>

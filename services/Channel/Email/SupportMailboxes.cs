@@ -127,7 +127,7 @@ public sealed class EmailMessageStore(
                     applied ? "the e-mail it returns is failed" : bounce.Failed ? "it returns no e-mail Omni knows; ignored" : "not final; ignored");
                 return new SmtpResponse(SmtpReplyCode.Ok, "2.0.0 Ok: delivery report noted");
             }
-            var inbound = parser.Parse(mime, raw, envelopeFrom, account);
+            var inbound = parser.Parse(mime, raw, envelopeFrom, account) with { Raw = new InboundRaw("message/rfc822", raw) };
             var (message, created) = await scope.ServiceProvider.GetRequiredService<InboundMessages>().AcceptAsync(inbound, cancellationToken);
             activity?.SetTag("omni.message.id", message.Id);
             EmailMetrics.Received.Add(1, new KeyValuePair<string, object?>("repeat", !created));

@@ -15,7 +15,13 @@ public sealed record InboundMessage(string Channel, string SenderKind, string Se
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
     public IReadOnlyList<InboundAttachment>? Attachments { get; init; }
+
+    /// <summary>The provider's delivery as it came, kept with the message (<see cref="RawPayload"/>).</summary>
+    public InboundRaw? Raw { get; init; }
 }
+
+/// <summary>A provider's delivery as it came: its media type and bytes.</summary>
+public sealed record InboundRaw(string ContentType, byte[] Content);
 
 /// <summary>Metadata keys any channel may set on an inbound message.</summary>
 public static class InboundMetadata
@@ -89,6 +95,7 @@ public sealed class InboundMessages(ChannelDbContext db, InboundSignal signal, M
             });
         }
         db.Messages.Add(message);
+        if (inbound.Raw is { } raw) db.RawPayloads.Add(new RawPayload { MessageId = message.Id, ContentType = raw.ContentType, Content = raw.Content });
         db.InboundWork.Add(new InboundWork { MessageId = message.Id, NextAttemptAt = now });
         try
         {

@@ -143,6 +143,19 @@ public sealed class OutboundWork
     public string? LastError { get; set; }
 }
 
+/// <summary>
+/// What a provider delivered, as it came (Twilio's form, Meta's JSON, the e-mail's MIME), kept beside the message it was
+/// read into and committed with it: what was read can be checked against what came, and read again. Erased with the message.
+/// </summary>
+public sealed class RawPayload
+{
+    public Guid MessageId { get; init; }
+
+    public required string ContentType { get; init; }
+
+    public required byte[] Content { get; init; }
+}
+
 /// <summary>Work still to do for an inbound message: resolving its sender. Committed with the message, deleted when done.</summary>
 public sealed class InboundWork
 {

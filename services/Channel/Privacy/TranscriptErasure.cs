@@ -58,6 +58,7 @@ public sealed class TranscriptErasure(ChannelDbContext db, TimeProvider clock, I
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Rejected), cancellationToken);
 
         await db.Attachments.Where(a => ids.Contains(a.MessageId)).ExecuteDeleteAsync(cancellationToken);
+        await db.RawPayloads.Where(r => ids.Contains(r.MessageId)).ExecuteDeleteAsync(cancellationToken);
         var erased = await db.Messages.Where(m => ids.Contains(m.Id))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Text, "")

@@ -72,6 +72,7 @@ public static class TwilioSmsWebhooks
             AccountId = account.Id,
             Metadata = metadata,
             Attachments = attachments,
+            Raw = TwilioWebhook.Raw(form),
         }, cancellationToken);
         // Omni replies through the REST API (an agent or the bot, later), never in this answer.
         return TypedResults.Content(EmptyMessagingResponse, "text/xml", System.Text.Encoding.UTF8);

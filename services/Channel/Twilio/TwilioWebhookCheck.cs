@@ -15,6 +15,10 @@ public abstract record TwilioWebhook
     /// <summary>No signature, or one no secret of the number's account (or of any account) produces: a 401.</summary>
     public sealed record Forged : TwilioWebhook;
 
+    /// <summary>The form as Twilio posted it (form-encoded again from the parameters it sent), to keep with the message.</summary>
+    public static Omni.Channel.Messages.InboundRaw Raw(IReadOnlyDictionary<string, string> form) => new("application/x-www-form-urlencoded",
+        System.Text.Encoding.UTF8.GetBytes(string.Join('&', form.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)))));
+
     /// <summary>The parameter, trimmed, or null when absent or blank.</summary>
     public static string? Get(IReadOnlyDictionary<string, string> form, string name) =>
         form.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

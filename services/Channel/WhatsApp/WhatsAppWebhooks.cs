@@ -116,7 +116,9 @@ public static class WhatsAppWebhooks
             var account = accounts[change.PhoneNumberId];
             foreach (var message in change.Value.Messages ?? [])
             {
-                var (_, isNew) = await inbound.AcceptAsync(WhatsAppInbound.ToInbound(message!, change.Value, account.Id), cancellationToken);
+                // The whole notification is what Meta sent; each message of it keeps it (almost always one a notification).
+                var (_, isNew) = await inbound.AcceptAsync(
+                    WhatsAppInbound.ToInbound(message!, change.Value, account.Id) with { Raw = new InboundRaw("application/json", body) }, cancellationToken);
                 if (isNew) created++;
                 else repeated++;
             }

@@ -120,6 +120,13 @@ public sealed class EmailChannelHost : IAsyncDisposable
         Assert.IsType<QueueOutcome.Queued>(outcome);
     }
 
+    /// <summary>The e-mail as it came over SMTP, as stored beside the message; null when nothing is.</summary>
+    public async Task<RawPayload?> RawAsync(Guid messageId)
+    {
+        await using var scope = _service.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ChannelDbContext>().RawPayloads.AsNoTracking().FirstOrDefaultAsync(r => r.MessageId == messageId);
+    }
+
     public async Task<Message> StoredByIdAsync(Guid id)
     {
         await using var scope = _service.Services.CreateAsyncScope();

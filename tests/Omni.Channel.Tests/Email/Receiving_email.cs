@@ -33,6 +33,9 @@ public sealed class Receiving_email(ChannelServiceFixture fixture)
         Assert.Equal("Bestelling 1042", stored.Metadata[EmailMetadata.Subject]);
         Assert.Equal("Sanne de Vries", stored.Metadata[EmailMetadata.FromName]);
         Assert.Equal(mailbox.Address, stored.Metadata[EmailMetadata.Mailbox]);
+        var raw = (await channel.RawAsync(stored.Id))!; // the MIME as it came
+        Assert.Equal("message/rfc822", raw.ContentType);
+        Assert.Equal(mail.MessageId, MimeMessage.Load(new MemoryStream(raw.Content)).MessageId);
         // The customer identity knows by that address, however the address is cased.
         var sameCustomer = await channel.Http.PostAcceptedAsync(Inbound.Body("email", sender.ToUpperInvariant(), "via de website", channel: "web"));
         Assert.Equal(stored.CustomerId, (await channel.Http.SettledAsync(sameCustomer.Id)).CustomerId);

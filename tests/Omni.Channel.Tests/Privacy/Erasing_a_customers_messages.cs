@@ -29,6 +29,7 @@ public sealed class Erasing_a_customers_messages(ChannelServiceFixture fixture)
         var photo = (await _rows.MessageAsync(photoWamid))!.Id;
         var file = Assert.Single((await http.FilesSettledAsync(photo)).Attachments);
         await http.SettledAsync(photo);
+        Assert.NotNull(await _rows.RawPayloadAsync(photo));
         var reply = (await (await http.SendOutboundAsync(new { customerId = customer.CustomerId, text = "Dank u, Sanne!" })).Content
             .ReadFromJsonAsync<Omni.Channel.Messages.MessageDto>())!;
         var sent = await http.HandedOverAsync(reply.Id);
@@ -50,6 +51,7 @@ public sealed class Erasing_a_customers_messages(ChannelServiceFixture fixture)
             after.Select(m => (m.Id, m.Channel, m.Direction, m.ReceivedAt, m.CustomerId, m.Status, m.ExternalId)));
         Assert.Empty((await _rows.MessageAsync(photoWamid))!.Metadata);
         Assert.Empty(await _rows.AttachmentsAsync(photo));
+        Assert.Null(await _rows.RawPayloadAsync(photo)); // Meta's notification named them too
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/v1/messages/{photo}/attachments/{file.Id}")).StatusCode);
         var untouched = await http.GetMessageAsync((await _rows.MessageAsync(someoneElse.LastWamid))!.Id);
         Assert.Equal(("Kunt u mij helpen?", "+" + someoneElse.WaId, (DateTimeOffset?)null), (untouched.Text, untouched.From.Address, untouched.ErasedAt));

@@ -15,6 +15,16 @@ public abstract class SqlReader(string connectionString)
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>What the provider delivered for the message, as stored beside it (media type, text), or null when nothing is.</summary>
+    public async Task<(string ContentType, string Content)?> RawPayloadAsync(Guid messageId)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand("""SELECT "ContentType", "Content" FROM raw_payloads WHERE "MessageId" = @id""", connection);
+        command.Parameters.AddWithValue("id", messageId);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetString(0), System.Text.Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(1))) : null;
+    }
+
     protected async Task<NpgsqlConnection> OpenAsync()
     {
         var connection = new NpgsqlConnection(ConnectionString);

@@ -38,6 +38,11 @@ public sealed class Receiving_a_twilio_sms(ChannelServiceFixture fixture)
         var stored = (await _twilio.Database.FindAsync(form["MessageSid"]))!;
         Assert.Equal(("sms", "Inbound", "phone", customer), (stored.Channel, stored.Direction, stored.SenderKind, stored.SenderAddress));
         Assert.Equal("Mijn pakket is niet aangekomen, zie foto", stored.Text);
+        // The form as Twilio posted it is kept beside what was read from it.
+        var raw = (await _twilio.Database.RawPayloadAsync(stored.Id))!.Value;
+        Assert.Equal("application/x-www-form-urlencoded", raw.ContentType);
+        var posted = System.Web.HttpUtility.ParseQueryString(raw.Content);
+        Assert.Equal(form.OrderBy(p => p.Key), posted.AllKeys.Select(k => new KeyValuePair<string, string>(k!, posted[k]!)).OrderBy(p => p.Key));
         Assert.Equal(number.AccountId, stored.AccountId);
 
         var received = await http.SettledAsync(stored.Id);

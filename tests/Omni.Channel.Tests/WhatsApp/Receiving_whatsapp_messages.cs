@@ -28,6 +28,10 @@ public sealed class Receiving_whatsapp_messages(ChannelServiceFixture fixture)
         Assert.Equal(number.AccountId, stored.AccountId);
         Assert.Equal("Sanne de Vries", stored.Metadata["displayName"]);
         Assert.Equal("text", stored.Metadata["type"]);
+        var raw = (await _rows.RawPayloadAsync(stored.Id))!.Value; // Meta's notification as it came
+        Assert.Equal("application/json", raw.ContentType);
+        Assert.Equal(wamid, System.Text.Json.JsonDocument.Parse(raw.Content).RootElement.GetProperty("entry")[0].GetProperty("changes")[0]
+            .GetProperty("value").GetProperty("messages")[0].GetProperty("id").GetString());
 
         var settled = await http.SettledAsync(stored.Id);
         Assert.Equal("received", settled.Status);

@@ -261,6 +261,25 @@ namespace Omni.Channel.Data.Migrations
                     b.ToTable("outbound_work", (string)null);
                 });
 
+            modelBuilder.Entity("Omni.Channel.Messages.RawPayload", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("MessageId");
+
+                    b.ToTable("raw_payloads", (string)null);
+                });
+
             modelBuilder.Entity("Omni.Channel.Notifications.ConversationNotice", b =>
                 {
                     b.Property<Guid>("ConversationId")
@@ -382,6 +401,15 @@ namespace Omni.Channel.Data.Migrations
                     b.HasOne("Omni.Channel.Messages.Message", null)
                         .WithOne()
                         .HasForeignKey("Omni.Channel.Messages.OutboundWork", "MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Omni.Channel.Messages.RawPayload", b =>
+                {
+                    b.HasOne("Omni.Channel.Messages.Message", null)
+                        .WithOne()
+                        .HasForeignKey("Omni.Channel.Messages.RawPayload", "MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
