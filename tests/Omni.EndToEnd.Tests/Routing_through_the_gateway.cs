@@ -137,8 +137,7 @@ public sealed class Routing_through_the_gateway(OmniSystem omni)
 
         await omni.Gateway.PostMessageAsync(new PostedMessage("web", new Sender("phone", mobile), "Ik wil een medewerker spreken"));
 
-        var offer = await agent.NextOfferAsync();
-        Assert.Equal(conversation.Id, offer.ConversationId);
+        var offer = await agent.OfferOfAsync(conversation.Id);
         Assert.Contains("Hoe kan ik mijn bestelling annuleren?", offer.Summary);
         var decisions = (await omni.Admin.GetFromJsonAsync<DecisionView[]>($"/api/v1/conversations/{conversation.Id}/decisions"))!;
         Assert.Contains(decisions, d => d.Kind == "queued" && d.Reason.Contains("asked for a person", StringComparison.Ordinal));
@@ -210,6 +209,17 @@ public sealed class Routing_through_the_gateway(OmniSystem omni)
         public Channel<OfferView> Offers { get; } = Channel.CreateUnbounded<OfferView>();
 
         public async Task<OfferView> NextOfferAsync() => await Offers.Reader.ReadAsync(Timeout());
+
+        /// <summary>The offer of this conversation; offers of other tests' web conversations (this desk takes web) are passed over.</summary>
+        public async Task<OfferView> OfferOfAsync(Guid conversationId)
+        {
+            var timeout = Timeout();
+            while (true)
+            {
+                var offer = await Offers.Reader.ReadAsync(timeout);
+                if (offer.ConversationId == conversationId) return offer;
+            }
+        }
 
         public async ValueTask DisposeAsync()
         {
